@@ -1,0 +1,101 @@
+"""Extractive answers: the sentences of the best passages that answer the question, with citations.
+
+Used when no model is configured, and as the fallback when a model fails or times out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from bot import messages
+from bot.ingest.chunking import split_sentences
+from bot.retrieval.lexical import tokenize
+from bot.retrieval.search import Hit
+from bot.router import Citation, SimilarCase
+
+MAX_SENTENCES = 3
+MAX_QUOTE = 280
+
+
+@dataclass
+class Passage:
+    """A numbered passage offered to the answerer (and cited as [number])."""
+
+    number: int
+    hit: Hit
+
+    @property
+    def body(self) -> str:
+        """The text to quote from: for FAQ entries, the answer part."""
+        if self.hit.kind == "faq" and self.hit.metadata.get("answer"):
+            return str(self.hit.metadata["answer"])
+        return self.hit.text
+
+    def citation(self, quote: str = "") -> Citation:
+        return Citation(
+            index=self.number, doc_id=self.hit.doc_id, title=self.hit.title or self.hit.doc_id,
+            source=self.hit.source, quote=_clip(quote or self.body, MAX_QUOTE),
+            url=str(self.hit.metadata.get("url", "") or ""), kind=self.hit.kind,
+        )
+
+
+def similar_case(hit: Hit) -> SimilarCase:
+    meta = hit.metadata
+    subject = str(meta.get("subject") or hit.title or hit.doc_id)
+    resolution = str(meta.get("resolution") or "")
+    if not resolution:
+        resolution = hit.text
+    return SimilarCase(doc_id=hit.doc_id, subject=subject, resolution=_clip(resolution, 400), source=hit.source)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _sentence_scores(question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
+    """(score, passage position, sentence position, sentence) for every sentence of every passage."""
+    q_tokens = set(tokenize(question))
+    rows: list[tuple[int, int, str, set[str]]] = []
+    df: dict[str, int] = {}
+    for p_pos, passage in enumerate(passages):
+        for s_pos, sentence in enumerate(split_sentences(passage.body)):
+            if len(sentence.strip()) < 4:
+                continue
+            toks = set(tokenize(sentence))
+            rows.append((p_pos, s_pos, sentence.strip(), toks))
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+    n = max(1, len(rows))
+    out: list[tuple[float, int, int, str]] = []
+    for p_pos, s_pos, sentence, toks in rows:
+        overlap = sum(math.log(1 + n / df[t]) for t in q_tokens & toks)
+        # rank prior: earlier passages and earlier sentences are likelier to hold the answer
+        score = overlap + 1.5 / (1 + p_pos) + 0.3 / (1 + s_pos)
+        out.append((score, p_pos, s_pos, sentence))
+    return out
+
+
+def extractive_answer(
+    question: str, passages: list[Passage], case: Hit | None, language: str
+) -> tuple[str, list[Citation], SimilarCase | None]:
+    """Compose the answer text, its citations and the similar past case."""
+    scored = _sentence_scores(question, passages[:3])
+    best = sorted(scored, key=lambda r: -r[0])[:MAX_SENTENCES]
+    # keep at most two passages so the answer stays focused; order by passage then sentence
+    keep_passages = sorted({p for _, p, _, _ in best}, key=lambda p: p)[:2]
+    chosen = sorted((r for r in best if r[1] in keep_passages), key=lambda r: (r[1], r[2]))
+    lines: list[str] = []
+    quotes: dict[int, list[str]] = {}
+    for _, p_pos, _, sentence in chosen:
+        number = passages[p_pos].number
+        quotes.setdefault(p_pos, []).append(sentence)
+        lines.append(f"{sentence} [{number}]")
+    citations = [passages[p].citation(" ".join(quotes[p])) for p in sorted(quotes)]
+    body = "\n".join(f"• {line}" for line in lines)
+    text = f"{messages.text('extractive_intro', language)}\n{body}" if body else ""
+    sim = similar_case(case) if case is not None else None
+    if sim is not None:
+        text += "\n\n" + messages.text("similar_case_line", language, subject=sim.subject, resolution=sim.resolution)
+    return text.strip(), citations, sim

@@ -1,0 +1,115 @@
+"""The composition root: builds every component from Settings, lazily, once.
+
+Tests build the parts they need directly (passing a real embedded Chroma client, a fake chat
+model...) or hand overrides to `Container(settings, embedder=..., chat_model=..., chroma_client=...)`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from bot.answer.service import AnswerService
+    from bot.ingest.pipeline import Ingestor
+    from bot.retrieval.search import Retriever
+    from bot.retrieval.store import VectorStore
+    from bot.router import CommandRouter
+    from bot.storage.db import StateStore
+
+
+class Container:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: "Embeddings | None" = None,
+        chat_model: "BaseChatModel | None" = None,
+        chroma_client: Any = None,
+    ) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._chat_model = chat_model
+        self._chat_model_built = chat_model is not None
+        self._chroma_client = chroma_client
+        self._lock = threading.RLock()
+        self._store: VectorStore | None = None
+        self._retriever: Retriever | None = None
+        self._answerer: AnswerService | None = None
+        self._router: CommandRouter | None = None
+        self._state: StateStore | None = None
+
+    def embedder(self) -> "Embeddings":
+        with self._lock:
+            if self._embedder is None:
+                from bot.retrieval.embedders import build_embedder
+
+                self._embedder = build_embedder(self.settings)
+            return self._embedder
+
+    def chat_model(self) -> "BaseChatModel | None":
+        with self._lock:
+            if not self._chat_model_built:
+                from bot.answer.llm import build_chat_model
+
+                self._chat_model = build_chat_model(self.settings)
+                self._chat_model_built = True
+            return self._chat_model
+
+    def store(self) -> "VectorStore":
+        with self._lock:
+            if self._store is None:
+                from bot.retrieval.store import VectorStore, connect_chroma
+
+                client = self._chroma_client or connect_chroma(self.settings)
+                self._store = VectorStore(client, self.settings.chroma_collection, self.embedder())
+            return self._store
+
+    def retriever(self) -> "Retriever":
+        with self._lock:
+            if self._retriever is None:
+                from bot.retrieval.search import Retriever
+
+                self._retriever = Retriever(
+                    self.store(), self.settings.data_dir / "bm25", mode=self.settings.retrieval_mode
+                )
+            return self._retriever
+
+    def ingestor(self) -> "Ingestor":
+        from bot.ingest.pipeline import Ingestor
+
+        return Ingestor(self.store(), self.retriever(), max_tokens=self.settings.chunk_max_tokens)
+
+    def answerer(self) -> "AnswerService":
+        with self._lock:
+            if self._answerer is None:
+                from bot.answer.service import AnswerService
+
+                self._answerer = AnswerService(
+                    self.retriever(),
+                    chat_model=self.chat_model(),
+                    timeout_seconds=self.settings.llm_timeout_seconds,
+                    min_similarity=self.settings.retrieval_min_similarity,
+                )
+            return self._answerer
+
+    def router(self) -> "CommandRouter":
+        with self._lock:
+            if self._router is None:
+                from bot.router import CommandRouter
+
+                self._router = CommandRouter(self.answerer(), max_chars=self.settings.max_question_chars)
+            return self._router
+
+    def state(self) -> "StateStore":
+        with self._lock:
+            if self._state is None:
+                from bot.storage.db import Database, StateStore
+
+                self._state = StateStore(Database(self.settings.effective_database_url))
+            return self._state

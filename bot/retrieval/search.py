@@ -1,0 +1,277 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over jieba tokens), fused by reciprocal rank.
+
+Results are documents (the best chunk per doc_id), not raw chunks. Metadata filters (kind, source,
+date range) apply to both retrievers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from bot.retrieval.lexical import BM25Index, identifiers
+from bot.retrieval.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+def to_timestamp(value: str, end_of_day: bool = False) -> int | None:
+    """ISO date/datetime -> epoch seconds (UTC when no zone is given); None when unparseable."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) <= 10 and end_of_day:
+        dt = dt.replace(hour=23, minute=59, second=59)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return int(dt.timestamp())
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    ts_from: int | None = None
+    ts_to: int | None = None
+
+    @classmethod
+    def build(
+        cls, kinds: Iterable[str] = (), sources: Iterable[str] = (), date_from: str = "", date_to: str = ""
+    ) -> "Filters":
+        kind_list = tuple("ticket" if k in ("tickets", "ticket") else k for k in kinds if k)
+        return cls(kind_list, tuple(s for s in sources if s), to_timestamp(date_from), to_timestamp(date_to, True))
+
+    def is_empty(self) -> bool:
+        return not self.kinds and not self.sources and self.ts_from is None and self.ts_to is None
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.kinds:
+            clauses.append({"kind": {"$in": list(self.kinds)}})
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.ts_from is not None:
+            clauses.append({"ts": {"$gte": self.ts_from}})
+        if self.ts_to is not None:
+            clauses.append({"ts": {"$lte": self.ts_to}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    kind: str
+    title: str
+    source: str
+    score: float
+    chunk_id: str
+    text: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    similarity: float | None = None  # cosine similarity of the best dense chunk, when dense saw the doc
+    bm25: float | None = None  # best BM25 score of the doc's chunks, when lexical saw it
+
+    def as_json(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "kind": self.kind, "title": self.title, "source": self.source,
+                "score": round(self.score, 6)}
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    top_similarity: float | None  # best dense similarity over all chunks seen (relevance evidence)
+    top_bm25: float | None
+    exact_ids: tuple[str, ...] = ()  # identifiers of the query found verbatim in the corpus
+
+
+class Retriever:
+    def __init__(
+        self, store: VectorStore, index_dir: Path, mode: str = "hybrid", rrf_k: int = 60,
+        bm25_weight: float = 1.0, dense_weight: float = 1.0, freshness_seconds: float = 30.0,
+    ) -> None:
+        self.store = store
+        self.index_dir = Path(index_dir) / store.collection_name
+        self.mode = mode
+        self.rrf_k = rrf_k
+        self.bm25_weight = bm25_weight
+        self.dense_weight = dense_weight
+        self._lexical: BM25Index | None = None
+        self._checked_at = 0.0
+        self._freshness = freshness_seconds
+        self._lock = threading.RLock()
+
+    # --- lexical index lifecycle -----------------------------------------------------------------
+    def warm_up(self) -> None:
+        self.store.embedder.embed_query("warm up")
+        if self.mode != "dense":
+            self._ensure_lexical(force_check=True)
+
+    def refresh_lexical(self) -> None:
+        """Rebuild the BM25 index from the store's chunks (after an ingest changed the corpus)."""
+        with self._lock:
+            version = self.store.corpus_version()
+            ids: list[str] = []
+            texts: list[str] = []
+            metas: list[dict[str, Any]] = []
+            for cid, doc, meta in self.store.iter_chunks():
+                ids.append(cid)
+                texts.append(" ".join(x for x in (meta.get("title", ""), meta.get("heading", ""), doc) if x))
+                metas.append(meta)
+            idx = BM25Index()
+            idx.build(ids, texts, metas, version)
+            idx.save(self.index_dir)
+            self._lexical = idx
+            self._checked_at = time.monotonic()
+
+    def _ensure_lexical(self, force_check: bool = False) -> BM25Index | None:
+        with self._lock:
+            now = time.monotonic()
+            if self._lexical is not None and not force_check and now - self._checked_at < self._freshness:
+                return self._lexical
+            version = self.store.corpus_version()
+            self._checked_at = now
+            if self._lexical is not None and self._lexical.version == version:
+                return self._lexical
+            loaded = BM25Index.load(self.index_dir)
+            if loaded is not None and loaded.version == version:
+                self._lexical = loaded
+            else:
+                self.refresh_lexical()
+            return self._lexical
+
+    # --- search ------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, mode: str | None = None) -> SearchResult:
+        mode = mode or self.mode
+        filters = filters or Filters()
+        depth = max(k * 8, 50)
+        dense_docs: dict[str, Hit] = {}
+        lex_docs: dict[str, Hit] = {}
+        top_sim: float | None = None
+        top_bm25: float | None = None
+        if mode in ("hybrid", "dense"):
+            vector = self.store.embedder.embed_query(query)
+            for ch in self.store.query(vector, depth, filters.where()):
+                top_sim = ch.similarity if top_sim is None else max(top_sim, ch.similarity)
+                doc_id = str(ch.metadata.get("doc_id", ch.chunk_id))
+                if doc_id not in dense_docs:
+                    dense_docs[doc_id] = _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity)
+        if mode in ("hybrid", "bm25"):
+            lex = self._ensure_lexical()
+            if lex is not None and len(lex):
+                scores = lex.scores(query, filters)
+                n = min(depth, len(scores))
+                top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+                for i in sorted(top.tolist(), key=lambda j: -float(scores[j])):
+                    s = float(scores[i])
+                    if s <= 0:
+                        break
+                    top_bm25 = s if top_bm25 is None else max(top_bm25, s)
+                    meta = lex.meta[i]
+                    doc_id = str(meta.get("doc_id", lex.chunk_ids[i]))
+                    if doc_id not in lex_docs:
+                        lex_docs[doc_id] = _hit(doc_id, lex.chunk_ids[i], "", meta, bm25=s)
+        fused = self._fuse(mode, dense_docs, lex_docs)
+        exact: tuple[str, ...] = ()
+        if mode != "dense":
+            fused, exact = self._promote_identifiers(query, fused, filters)
+        fused = fused[:k]
+        self._fill_texts(fused)
+        return SearchResult(fused, top_sim, top_bm25, exact)
+
+    def _promote_identifiers(self, query: str, fused: list[Hit], filters: Filters) -> tuple[list[Hit], tuple[str, ...]]:
+        """Documents that contain an order number / error code / SKU of the query verbatim come first."""
+        idents = identifiers(query)
+        lex = self._lexical
+        if not idents or lex is None or not len(lex):
+            return fused, ()
+        found = tuple(t for t in idents if t in lex.df)
+        if not found:
+            return fused, ()
+        scores = lex.token_scores(found, filters)
+        order = [int(i) for i in np.argsort(-scores)[:20] if scores[i] > 0]
+        exact_docs: list[str] = []
+        by_id = {h.doc_id: h for h in fused}
+        for i in order:
+            meta = lex.meta[i]
+            doc_id = str(meta.get("doc_id", lex.chunk_ids[i]))
+            if doc_id not in exact_docs:
+                exact_docs.append(doc_id)
+                if doc_id not in by_id:
+                    by_id[doc_id] = _hit(doc_id, lex.chunk_ids[i], "", meta, bm25=float(scores[i]))
+        promoted = [by_id[d] for d in exact_docs]
+        top_score = max((h.score for h in fused), default=0.0)
+        for rank, h in enumerate(promoted):
+            h.score = top_score + (len(promoted) - rank) * 1e-3
+        return promoted + [h for h in fused if h.doc_id not in exact_docs], found
+
+    def coverage(self, query: str, hits: list[Hit], top: int = 3) -> float:
+        """Lexical evidence that the top hits are about the query (see BM25Index.coverage)."""
+        lex = self._ensure_lexical()
+        if lex is None or not len(lex):
+            return 0.0
+        texts = [" ".join((h.title, str(h.metadata.get("heading", "")), h.text)) for h in hits[:top]]
+        return lex.coverage(query, texts)
+
+    def _fuse(self, mode: str, dense: dict[str, Hit], lex: dict[str, Hit]) -> list[Hit]:
+        if mode == "dense":
+            hits = list(dense.values())
+            for h in hits:
+                h.score = h.similarity or 0.0
+            return hits
+        if mode == "bm25":
+            hits = list(lex.values())
+            for h in hits:
+                h.score = h.bm25 or 0.0
+            return hits
+        scores: dict[str, float] = {}
+        for rank, doc_id in enumerate(dense):
+            scores[doc_id] = scores.get(doc_id, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
+        for rank, doc_id in enumerate(lex):
+            scores[doc_id] = scores.get(doc_id, 0.0) + self.bm25_weight / (self.rrf_k + rank + 1)
+        out: list[Hit] = []
+        for doc_id, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+            hit = dense.get(doc_id) or lex[doc_id]
+            if doc_id in dense and doc_id in lex:
+                hit.bm25 = lex[doc_id].bm25
+            hit.score = score
+            out.append(hit)
+        return out
+
+    def _fill_texts(self, hits: list[Hit]) -> None:
+        missing = [h for h in hits if not h.text]
+        if not missing:
+            return
+        wanted = {h.chunk_id for h in missing}
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        page = self.store._call(  # one round trip for all missing texts
+            lambda c: c.get(ids=list(wanted), include=["documents", "metadatas"])
+        )
+        for cid, doc, meta in zip(page["ids"], page.get("documents") or [], page.get("metadatas") or []):
+            found[cid] = (doc or "", dict(meta or {}))
+        for h in missing:
+            if h.chunk_id in found:
+                h.text, full_meta = found[h.chunk_id]
+                h.metadata = {**full_meta, **h.metadata}
+
+
+def _hit(
+    doc_id: str, chunk_id: str, text: str, meta: dict[str, Any], similarity: float | None = None,
+    bm25: float | None = None,
+) -> Hit:
+    return Hit(
+        doc_id=doc_id, kind=str(meta.get("kind", "")), title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")), score=0.0, chunk_id=chunk_id, text=text, metadata=dict(meta),
+        similarity=similarity, bm25=bm25,
+    )

@@ -1,0 +1,173 @@
+"""Build the slack-bolt `App` for cs-copilot.
+
+Order of work for every request (HTTP or Socket Mode):
+1. Bolt's built-in middleware: SSL check, **request signature verification** (HTTP mode; 401 on a
+   bad, missing or stale signature), authorization (`auth.test`, cached), ignoring the bot's own events,
+   url_verification.
+2. Our de-duplication middleware: Events API redeliveries and repeated button clicks are acknowledged
+   and dropped once a replica has claimed them in the shared database.
+3. The listener's `ack` function, which answers Slack at once; then its lazy function, which does the
+   slow work (answering) on the app's thread pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Callable
+
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import CsCopilotError
+from bot.router import CommandRouter, IncomingMessage, PartialCallback, Reply
+from bot.slack.actions import ACTION_IDS, ActionHandlers
+from bot.slack.common import RouterLike
+from bot.slack.handlers import ConversationHandlers
+from bot.slack.streaming import DEFAULT_INTERVAL, UpdateBudget
+from bot.storage.db import StateStore
+
+if TYPE_CHECKING:
+    from bot.container import Container
+
+log = logging.getLogger("bot.slack")
+
+
+def build_web_client(settings: Settings, *, timeout: int = 10) -> WebClient:
+    """A WebClient for the bot token that also waits and retries on HTTP 429 (honours Retry-After)."""
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value() or None,
+        base_url=settings.slack_api_url,
+        timeout=timeout,
+    )
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def dedupe_key(body: dict[str, Any]) -> str | None:
+    """The shared-state key of a request Slack may deliver more than once (None: no de-duplication).
+
+    Events API: `slack:event:{team_id}:{event_id}`; button clicks: `slack:action:{action_ts or trigger_id}`.
+    Slash commands are never retried by Slack and carry no id, so they are not de-duplicated."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"slack:event:{body.get('team_id') or '-'}:{body['event_id']}"
+    if body.get("type") == "block_actions":
+        actions = body.get("actions") or [{}]
+        ident = actions[0].get("action_ts") or body.get("trigger_id")
+        if ident:
+            return f"slack:action:{ident}"
+    return None
+
+
+def dedupe_middleware(state: StateStore) -> Callable[..., BoltResponse]:
+    def deduplicate(
+        body: dict[str, Any], request: BoltRequest, response: BoltResponse, next: Callable[[], None]
+    ) -> BoltResponse:
+        key = dedupe_key(body)
+        if key is None:
+            next()
+            return response
+        try:
+            first = state.claim_event(key)
+        except Exception as exc:  # fail open: answering twice beats not answering
+            log.warning("de-duplication unavailable for %s: %s", key, exc)
+            first = True
+        if first:
+            next()
+            return response
+        retry = (request.headers.get("x-slack-retry-num") or ["-"])[0]
+        log.info("dropped a redelivery of %s (x-slack-retry-num %s)", key, retry)
+        return BoltResponse(status=200, body="")
+
+    return deduplicate
+
+
+class ContainerRouter:
+    """Resolves `container.router()` on first use, so the server starts (and acks) even while the
+    knowledge base is unreachable; a failure becomes the usual friendly error reply."""
+
+    def __init__(self, container: "Container") -> None:
+        self._container = container
+
+    def handle(self, msg: IncomingMessage, on_partial: PartialCallback | None = None) -> Reply:
+        try:
+            router = self._container.router()
+        except Exception as exc:
+            lang = msg.language or messages.detect_language(msg.text)
+            key = exc.message_key if isinstance(exc, CsCopilotError) else "internal_error"
+            log.warning("the answering service is unavailable: %s: %s", type(exc).__name__, exc)
+            return CommandRouter.error_reply(key, lang)
+        return router.handle(msg, on_partial)
+
+
+def build_slack_app(
+    settings: Settings,
+    router: RouterLike,
+    state: StateStore,
+    *,
+    client: WebClient | None = None,
+    lazy: bool = True,
+    update_interval: float = DEFAULT_INTERVAL,
+    workers: int = 16,
+) -> App:
+    """The Bolt app. `lazy=True` (production): ack at once, answer on the thread pool afterwards.
+    `lazy=False`: the listener answers before Bolt returns (handy in tests: dispatch() returns when done).
+
+    No network call happens here: `auth.test` runs (once, cached) on the first request."""
+    web = client or build_web_client(settings)
+    # Without a signing secret (Socket Mode only), use a random one so no HTTP request can ever verify.
+    signing_secret = settings.slack_signing_secret.get_secret_value() or secrets.token_hex(32)
+    app = App(
+        name="cs-copilot",
+        client=web,
+        signing_secret=signing_secret,
+        process_before_response=True,  # ack functions run in the request thread; slow work is lazy
+        token_verification_enabled=False,
+        request_verification_enabled=True,
+        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work"),
+    )
+    conversation = ConversationHandlers(
+        settings, router, state, update_interval=update_interval, budget=UpdateBudget()
+    )
+    buttons = ActionHandlers(settings, state)
+    app.use(dedupe_middleware(state))
+
+    commands = app.command(re.compile(r"^/"))
+    mentions = app.event("app_mention")
+    messages_ = app.event("message")
+    actions = app.action(re.compile(rf"^(?:{'|'.join(ACTION_IDS)})$"))
+    if lazy:
+        commands(ack=conversation.ack_command, lazy=[conversation.on_command])
+        mentions(ack=conversation.ack_event, lazy=[conversation.on_mention])
+        messages_(ack=conversation.ack_event, lazy=[conversation.on_message])
+        actions(ack=buttons.ack_action, lazy=[buttons.on_action])
+        return app
+
+    def command_inline(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        conversation.ack_command(ack, command)
+        conversation.on_command(command, respond)
+
+    def mention_inline(ack: Ack, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ack()
+        conversation.on_mention(event, context, client)
+
+    def message_inline(ack: Ack, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ack()
+        conversation.on_message(event, context, client)
+
+    def action_inline(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        buttons.on_action(body, action, respond, client)
+
+    commands(command_inline)
+    mentions(mention_inline)
+    messages_(message_inline)
+    actions(action_inline)
+    return app

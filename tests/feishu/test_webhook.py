@@ -1,0 +1,362 @@
+"""Messages and commands over the real HTTP server, with encrypted + signed events in Feishu's shapes."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+
+from bot import messages
+from bot.feishu.cards import ELEMENT_ID, MAX_BUTTON_TEXT, MAX_ELEMENTS, card_size
+
+from .conftest import Harness
+from .helpers import BOT_OPEN_ID, SAMPLE, USER_OPEN_ID, message_event, wait_for
+
+
+def _elements(card: dict) -> dict[str, dict]:
+    return {e["element_id"]: e for e in card["body"]["elements"]}
+
+
+def _buttons(card: dict) -> list[dict]:
+    actions = _elements(card)["actions"]
+    return [col["elements"][0] for col in actions["columns"]]
+
+
+def _assert_valid_card(card: dict) -> None:
+    assert card["schema"] == "2.0"
+    assert card["config"]["update_multi"] is True
+    assert card_size(card) <= 30 * 1024
+    ids: list[str] = []
+
+    def walk(nodes: list) -> int:
+        n = 0
+        for node in nodes:
+            n += 1
+            if "element_id" in node:
+                assert ELEMENT_ID.match(node["element_id"]), node["element_id"]
+                ids.append(node["element_id"])
+            if node.get("tag") == "button":
+                assert len(node["text"]["content"]) <= MAX_BUTTON_TEXT
+            n += walk(node.get("elements", [])) + walk(node.get("columns", []))
+        return n
+
+    assert walk(card["body"]["elements"]) <= MAX_ELEMENTS
+    assert len(ids) == len(set(ids)), "element_id must be unique"
+
+
+def test_p2p_question_processing_card_then_answer_card(feishu: Harness) -> None:
+    event = message_event("p2p", "who pays return shipping?")
+    message_id = event["event"]["message"]["message_id"]
+    resp = feishu.post(event)
+    assert resp.status_code == 200 and resp.json() == {"msg": "success"}
+    feishu.settle()
+
+    assert feishu.answerer.calls == [("who pays return shipping?", "en", ())]
+    replies = feishu.api.find("POST", "/reply")
+    assert [c.path for c in replies] == [f"/open-apis/im/v1/messages/{message_id}/reply"]
+    reply = replies[0]
+    assert reply.headers["Authorization"].startswith("Bearer t-")
+    assert reply.body["msg_type"] == "interactive"
+    assert reply.body["reply_in_thread"] is False
+    assert reply.body["uuid"] == f"cs-p-{message_id}" and len(reply.body["uuid"]) <= 50
+    processing = reply.content
+    _assert_valid_card(processing)
+    assert messages.text("thinking", "en") in processing["body"]["elements"][0]["content"]
+
+    patches = feishu.api.find("PATCH")
+    assert len(patches) == 1
+    assert patches[0].path == "/open-apis/im/v1/messages/om_mock" + patches[0].path.split("om_mock")[1]
+    card = patches[0].content
+    _assert_valid_card(card)
+    elements = _elements(card)
+    assert card["header"]["title"]["content"] == "Answer"
+    assert "unless the item is faulty [1]" in elements["answer"]["content"]
+    sources = elements["sources"]["content"]
+    assert sources.startswith("**Sources**")
+    assert "1. [Returns policy](https://kb.example.com/returns)" in sources
+    assert "2. **Faulty items**" in sources
+    assert "Refund for a broken kettle" in elements["similar"]["content"]
+    buttons = _buttons(card)
+    answer_id = f"fs-{message_id}"
+    assert [b["behaviors"][0]["value"] for b in buttons] == [
+        {"action": "feedback_up", "answer_id": answer_id},
+        {"action": "feedback_down", "answer_id": answer_id},
+        {"action": "need_human", "answer_id": answer_id},
+    ]
+    assert [b["text"]["content"] for b in buttons] == ["👍 Helpful", "👎 Not helpful", "Need a human"]
+    assert all(b["behaviors"][0]["type"] == "callback" for b in buttons)
+
+    record = feishu.state.get_answer(answer_id)
+    assert record is not None and record["question"] == "who pays return shipping?"
+    assert record["payload"]["card"] == card
+
+
+def test_chinese_question_gets_chinese_card(feishu: Harness) -> None:
+    feishu.post(message_event("p2p", "退货运费由谁承担？"))
+    feishu.settle()
+    assert feishu.answerer.calls[0][1] == "zh"
+    processing = feishu.api.find("POST", "/reply")[0].content
+    assert "正在查找" in processing["body"]["elements"][0]["content"]
+    card = feishu.api.find("PATCH")[0].content
+    assert card["header"]["title"]["content"] == "回答"
+    assert _elements(card)["sources"]["content"].startswith("**来源**")
+    assert [b["text"]["content"] for b in _buttons(card)] == ["👍 有帮助", "👎 没帮助", "转人工"]
+
+
+def test_group_mention_with_ask_command(feishu: Harness) -> None:
+    event = message_event("group")  # "@_user_1 /ask what is the status of build 512?", mentions the bot
+    message_id = event["event"]["message"]["message_id"]
+    assert feishu.post(event).status_code == 200
+    feishu.settle()
+    assert feishu.answerer.calls == [("what is the status of build 512?", "en", ())]
+    reply = feishu.api.find("POST", "/reply")[0]
+    assert reply.path == f"/open-apis/im/v1/messages/{message_id}/reply"
+    assert reply.body["reply_in_thread"] is False  # the question was not in a thread
+    assert len(feishu.api.find("PATCH")) == 1
+    record = feishu.state.get_answer(f"fs-{message_id}")
+    assert record is not None and record["channel_id"] == event["event"]["message"]["chat_id"]
+    assert record["user_id"] == USER_OPEN_ID
+
+
+def test_follow_up_in_thread_gets_context_and_replies_in_thread(feishu: Harness) -> None:
+    first = message_event("group")
+    root_id = first["event"]["message"]["message_id"]
+    feishu.post(first)
+    feishu.settle()
+    follow = message_event("thread")  # "@_user_1 and build 513?" in the thread of `first`
+    follow["event"]["message"]["root_id"] = root_id
+    follow["event"]["message"]["parent_id"] = root_id
+    feishu.post(follow)
+    feishu.settle()
+    assert feishu.answerer.calls[1] == ("and build 513?", "en", ("what is the status of build 512?",))
+    replies = feishu.api.find("POST", "/reply")
+    assert replies[-1].path == f"/open-apis/im/v1/messages/{follow['event']['message']['message_id']}/reply"
+    assert replies[-1].body["reply_in_thread"] is True
+
+
+def test_p2p_quote_reply_is_a_follow_up(feishu: Harness) -> None:
+    first = message_event("p2p", "who pays return shipping?")
+    feishu.post(first)
+    feishu.settle()
+    follow = message_event("p2p", "and for faulty items?")
+    follow["event"]["message"]["root_id"] = first["event"]["message"]["message_id"]
+    feishu.post(follow)
+    feishu.settle()
+    assert feishu.answerer.calls[1][2] == ("who pays return shipping?",)
+
+
+def test_group_message_without_mention_is_ignored(feishu: Harness) -> None:
+    event = message_event("group", "/ask what is the status of build 512?", mentions=[])
+    assert feishu.post(event).status_code == 200
+    feishu.settle()
+    assert feishu.answerer.calls == []
+    assert feishu.api.message_calls() == []
+
+
+def test_group_message_mentioning_someone_else_is_ignored(feishu: Harness) -> None:
+    other = {"key": "@_user_1", "id": {"union_id": "on_x", "user_id": "", "open_id": "ou_someone_else"},
+             "name": "Alice", "tenant_key": "2ca1d211f64f6438"}
+    event = message_event("group", "@_user_1 can you check build 512?", mentions=[other])
+    assert feishu.post(event).status_code == 200
+    feishu.settle()
+    assert feishu.answerer.calls == []
+    assert feishu.api.message_calls() == []
+
+
+def test_other_mentions_are_kept_as_names(feishu: Harness) -> None:
+    bot = {"key": "@_user_1", "id": {"open_id": BOT_OPEN_ID}, "name": "cs-copilot"}
+    alice = {"key": "@_user_2", "id": {"open_id": "ou_alice"}, "name": "Alice"}
+    feishu.post(message_event("group", "@_user_1  what did @_user_2 promise the customer?", mentions=[bot, alice]))
+    feishu.settle()
+    assert feishu.answerer.calls[0][0] == "what did @Alice promise the customer?"
+
+
+def test_post_rich_text_message_is_read(feishu: Harness) -> None:
+    content = {"title": "", "content": [[{"tag": "text", "text": "how do I "}, {"tag": "text", "text": "reset"},
+                                         {"tag": "text", "text": " a password?"}]]}
+    feishu.post(message_event("p2p", message_type="post", content=content))
+    feishu.settle()
+    assert feishu.answerer.calls[0][0] == "how do I reset a password?"
+
+
+def test_image_in_p2p_gets_text_only_hint(feishu: Harness) -> None:
+    feishu.post(message_event("p2p", message_type="image", content={"image_key": "img_v2_abc"}))
+    feishu.settle()
+    assert feishu.answerer.calls == []
+    replies = feishu.api.find("POST", "/reply")
+    assert len(replies) == 1
+    assert "only read text" in replies[0].content["body"]["elements"][0]["content"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/help", "helps you answer customers faster"),
+        ("/rootcause", "`/rootcause` is coming soon"),
+        ("/escalate please add PayPal", "`/escalate` is coming soon"),
+        ("/history C-1042", "`/history` is coming soon"),
+        ("/calm you people are useless", "`/calm` is coming soon"),
+        ("/resolve refunded the shipping", "`/resolve` is coming soon"),
+        ("/frobnicate", "I don't know the command `/frobnicate`"),
+        ("/ask", "Please type a question"),
+        ("", "Please type a question"),
+    ],
+)
+def test_commands_in_group_mentions(feishu: Harness, text: str, expected: str) -> None:
+    event = message_event("group", f"@_user_1 {text}")
+    assert feishu.post(event).status_code == 200
+    feishu.settle()
+    assert feishu.answerer.calls == []
+    calls = feishu.api.message_calls()
+    assert [c.method for c in calls] == ["POST"], "a quick reply: no processing card, no patch"
+    card = calls[0].content
+    _assert_valid_card(card)
+    body = card["body"]["elements"][0]["content"]
+    assert expected in body
+    assert "actions" not in _elements(card)
+    assert calls[0].body["uuid"] == f"cs-r-{event['event']['message']['message_id']}"
+
+
+def test_help_card_uses_feishu_markdown(feishu: Harness) -> None:
+    feishu.post(message_event("p2p", "/help"))
+    feishu.settle()
+    body = feishu.api.find("POST", "/reply")[0].content["body"]["elements"][0]["content"]
+    assert body.startswith("**cs-copilot**")
+
+
+def test_sample_encrypted_request_verbatim(feishu: Harness) -> None:
+    """The documented sample (fixed IV, fixed signature) is accepted and answered: p2p "/help"."""
+    resp = feishu.post_raw(SAMPLE["raw_body"].encode(), SAMPLE["headers"])
+    assert resp.status_code == 200
+    feishu.settle()
+    [call] = feishu.api.message_calls()
+    assert call.path == f"/open-apis/im/v1/messages/{SAMPLE['decrypted']['event']['message']['message_id']}/reply"
+
+
+def test_redelivery_is_answered_once(feishu: Harness) -> None:
+    event = message_event("p2p", "who pays return shipping?")
+    assert feishu.post(event).status_code == 200
+    retry = dict(event, header=dict(event["header"], event_id="another-event-id"))  # Feishu's retry
+    assert feishu.post(retry).status_code == 200
+    assert feishu.post(event).status_code == 200
+    feishu.settle()
+    assert len(feishu.answerer.calls) == 1
+    assert len(feishu.api.find("POST", "/reply")) == 1
+    assert len(feishu.api.find("PATCH")) == 1
+
+
+def test_ack_is_immediate_while_answer_is_slow(feishu: Harness) -> None:
+    feishu.answerer.gate = threading.Event()
+    started = time.monotonic()
+    resp = feishu.post(message_event("p2p", "who pays return shipping?"))
+    elapsed = time.monotonic() - started
+    try:
+        assert resp.status_code == 200
+        assert elapsed < 3.0
+        assert wait_for(lambda: len(feishu.answerer.calls) == 1)
+        assert feishu.api.find("PATCH") == []  # still answering
+    finally:
+        feishu.answerer.gate.set()
+    feishu.settle()
+    assert len(feishu.api.find("PATCH")) == 1
+
+
+def test_answerer_failure_becomes_a_friendly_card(feishu: Harness) -> None:
+    feishu.answerer.error = RuntimeError("kaboom: secret internals")
+    assert feishu.post(message_event("p2p", "who pays return shipping?")).status_code == 200
+    feishu.settle()
+    [patch] = feishu.api.find("PATCH")
+    card = patch.content
+    text = card["body"]["elements"][0]["content"]
+    assert text.startswith("Sorry, something went wrong on my side (ref ")
+    assert re.search(r"ref [0-9a-f]{12}\)", text)
+    assert card["header"]["template"] == "red"
+    dumped = patch.body["content"]
+    assert "kaboom" not in dumped and "Traceback" not in dumped and "RuntimeError" not in dumped
+
+
+def test_adapter_failure_becomes_a_friendly_card(feishu: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(feishu.state, "record_answer", broken)
+    feishu.post(message_event("p2p", "who pays return shipping?"))
+    feishu.settle()
+    [patch] = feishu.api.find("PATCH")
+    assert "Sorry, something went wrong" in patch.content["body"]["elements"][0]["content"]
+    assert "disk on fire" not in patch.body["content"]
+
+
+def test_processing_card_failure_still_tells_nobody_raw_errors(feishu: Harness) -> None:
+    feishu.api.fail("POST", "/reply", 400, {"code": 230002, "msg": "bot not in chat"}, times=5)
+    assert feishu.post(message_event("p2p", "who pays return shipping?")).status_code == 200
+    feishu.settle()
+    assert feishu.answerer.calls == []  # nothing could be sent, so nothing was computed
+    assert all(c.method == "POST" for c in feishu.api.message_calls())
+
+
+def test_final_patch_failure_falls_back_to_a_new_reply(feishu: Harness) -> None:
+    feishu.api.fail("PATCH", "/open-apis/im/v1/messages/", 400, {"code": 230001, "msg": "message deleted"})
+    event = message_event("p2p", "who pays return shipping?")
+    feishu.post(event)
+    feishu.settle()
+    replies = feishu.api.find("POST", "/reply")
+    message_id = event["event"]["message"]["message_id"]
+    assert [r.body["uuid"] for r in replies] == [f"cs-p-{message_id}", f"cs-r-{message_id}"]
+    assert "actions" in _elements(replies[1].content)
+
+
+def test_rate_limited_reply_is_retried(feishu: Harness) -> None:
+    feishu.api.fail("POST", "/reply", 429, {"code": 99991400, "msg": "request trigger frequency limit"},
+                    headers={"x-ogw-ratelimit-reset": "0"})
+    event = message_event("p2p", "/help")
+    feishu.post(event)
+    feishu.settle()
+    replies = feishu.api.find("POST", "/reply")
+    assert len(replies) == 2 and replies[0].body["uuid"] == replies[1].body["uuid"]
+
+
+def test_streaming_partials_update_the_card_then_final(make_feishu) -> None:  # type: ignore[no-untyped-def]
+    h = make_feishu()
+    h.bot.conversation.stream_interval = 0.2
+    h.answerer.partials = ["Customers", "Customers pay return", "Customers pay return shipping unless"]
+    h.answerer.partial_pause = 0.25
+    h.post(message_event("p2p", "who pays return shipping?"))
+    h.settle()
+    patches = h.api.find("PATCH")
+    partial_cards = [p.content for p in patches[:-1]]
+    assert 1 <= len(partial_cards) <= 3
+    for card in partial_cards:
+        assert "actions" not in _elements(card)
+        assert _elements(card)["answer"]["content"].startswith("Customers")
+    final = patches[-1].content
+    assert "actions" in _elements(final) and "sources" in _elements(final)
+
+
+def test_menu_event_sends_card_to_operator(feishu: Harness) -> None:
+    from .helpers import menu_event
+
+    event = menu_event("help")
+    assert feishu.post(event).status_code == 200
+    assert feishu.post(event).status_code == 200  # redelivered: sent once
+    feishu.settle()
+    [send] = feishu.api.find("POST", "/open-apis/im/v1/messages")
+    assert send.query == {"receive_id_type": "open_id"}
+    assert send.body["receive_id"] == event["event"]["operator"]["operator_id"]["open_id"]
+    assert send.body["msg_type"] == "interactive"
+    assert send.body["uuid"] == f"cs-m-{event['header']['event_id']}"
+    assert "helps you answer customers faster" in send.content["body"]["elements"][0]["content"]
+
+
+@pytest.mark.parametrize(("key", "expected"), [("rootcause", "`/rootcause` is coming soon"),
+                                               ("ask", "Please type a question"),
+                                               ("ask_status", "helps you answer customers faster")])
+def test_menu_keys_map_to_commands(feishu: Harness, key: str, expected: str) -> None:
+    from .helpers import menu_event
+
+    feishu.post(menu_event(key))
+    feishu.settle()
+    [send] = feishu.api.find("POST", "/open-apis/im/v1/messages")
+    assert expected in send.content["body"]["elements"][0]["content"]

@@ -1,0 +1,236 @@
+"""Test helpers: a deterministic fake answerer, signed Slack requests, payload builders, a real
+uvicorn server in a background thread."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import uvicorn
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings
+from bot.container import Container
+from bot.router import Citation, PartialCallback, Reply, SimilarCase
+from bot.storage.db import StateStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-1234-test-token"
+APP_TOKEN = "xapp-1-A0123ABCDEF-test"
+
+
+def fixture(name: str) -> dict[str, Any]:
+    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    data.pop("_source", None)
+    return data
+
+
+class FakeAnswerer:
+    """Implements bot.router.Answerer: a fixed, cited answer; records every call."""
+
+    def __init__(
+        self,
+        *,
+        partials: int = 0,
+        partial_delay: float = 0.0,
+        text: str | None = None,
+        fail: bool = False,
+        delay: float = 0.0,
+    ) -> None:
+        self.partials = partials
+        self.partial_delay = partial_delay
+        self.text = text
+        self.fail = fail
+        self.delay = delay
+        self.calls: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def answer(
+        self,
+        question: str,
+        *,
+        language: str,
+        context: tuple[str, ...] = (),
+        on_partial: PartialCallback | None = None,
+    ) -> Reply:
+        with self._lock:
+            self.calls.append(
+                {
+                    "question": question,
+                    "language": language,
+                    "context": context,
+                    "streaming": on_partial is not None,
+                }
+            )
+        if self.fail:
+            raise RuntimeError("secret-internal-detail: boom")
+        if self.delay:
+            time.sleep(self.delay)
+        text = self.text or f"Customers pay return shipping unless the item is damaged [1]. (q: {question})"
+        if on_partial is not None and self.partials:
+            for i in range(1, self.partials + 1):
+                on_partial(text[: max(1, len(text) * i // self.partials)])
+                if self.partial_delay:
+                    time.sleep(self.partial_delay)
+        return Reply(
+            text=text,
+            kind="answer",
+            language=language,
+            citations=[
+                Citation(
+                    1,
+                    "kb-returns",
+                    "Returns policy",
+                    "knowledge/returns.md",
+                    "Return shipping is paid by the customer unless the item arrived damaged.",
+                    url="https://kb.example.com/returns",
+                ),
+                Citation(2, "kb-damage", "Damaged items", "knowledge/damage.md", "Photos are required."),
+            ],
+            similar_case=SimilarCase(
+                "case-42", "Return fee dispute", "refunded the shipping fee as a goodwill gesture"
+            ),
+            grounded=True,
+            question=question,
+        )
+
+
+class FixedContainer(Container):
+    """A Container whose router and state are given (the core is another engineer's work)."""
+
+    def __init__(self, settings: Settings, router: Any, state: StateStore) -> None:
+        super().__init__(settings)
+        self._fixed_router = router
+        self._fixed_state = state
+
+    def router(self) -> Any:
+        return self._fixed_router
+
+    def state(self) -> StateStore:
+        return self._fixed_state
+
+
+# --- signed requests ---------------------------------------------------------------------------------
+
+
+def signed_headers(
+    body: str,
+    content_type: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    headers = {
+        "content-type": content_type,
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
+    headers.update(extra or {})
+    return headers
+
+
+def slash_body(command: str, text: str, response_url: str, **fields: str) -> str:
+    data = fixture("slash_command.json")
+    data.update(
+        {
+            "command": command,
+            "text": text,
+            "response_url": response_url,
+            "channel_id": "C0003CHAN",
+            "user_id": "U0002USER",
+        }
+    )
+    data.update(fields)
+    return urlencode(data)
+
+
+def event_body(
+    name: str = "event_app_mention.json", *, event_id: str | None = None, **event_fields: Any
+) -> str:
+    data = fixture(name)
+    data["event_id"] = event_id or "Ev" + uuid.uuid4().hex[:10].upper()
+    data["event"].update(event_fields)
+    return json.dumps(data)
+
+
+def action_body(
+    action_id: str,
+    value: str,
+    response_url: str,
+    *,
+    is_ephemeral: bool = False,
+    message_ts: str = "1700000200.000100",
+    action_ts: str | None = None,
+) -> str:
+    data = fixture("block_actions.json")
+    data["response_url"] = response_url
+    data["container"].update({"is_ephemeral": is_ephemeral, "message_ts": message_ts})
+    data["actions"] = [
+        {
+            "action_id": action_id,
+            "block_id": f"cs_answer_actions:{value}",
+            "value": value,
+            "type": "button",
+            "text": {"type": "plain_text", "text": action_id},
+            "action_ts": action_ts or f"{time.time():.6f}",
+        }
+    ]
+    if is_ephemeral:
+        data.pop("message", None)
+    return urlencode({"payload": json.dumps(data)})
+
+
+# --- a real uvicorn server -----------------------------------------------------------------------------
+
+
+class SwappableApp:
+    """An ASGI app that forwards to `self.app`, so one uvicorn server can serve each test's app."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            return
+        assert self.app is not None, "no app mounted"
+        await self.app(scope, receive, send)
+
+
+class ServerThread:
+    """Runs an ASGI app with uvicorn on a free 127.0.0.1 port in a daemon thread."""
+
+    def __init__(self, app: Any) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "ServerThread":
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self._thread.join(10)
+        self._sock.close()
