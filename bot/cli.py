@@ -200,10 +200,11 @@ def _serve_socket(container: Any) -> int:
 
     settings = container.settings
     started = []
+    slack_handler: Any = None
     if settings.slack_enabled and settings.slack_app_token.get_secret_value():
         from bot.slack.socket import start_socket_mode
 
-        start_socket_mode(container)
+        slack_handler = start_socket_mode(container)
         started.append("Slack Socket Mode")
     if settings.feishu_enabled:
         from bot.feishu.ws import start_long_connection
@@ -215,7 +216,11 @@ def _serve_socket(container: Any) -> int:
               file=sys.stderr)
         return 2
     print(f"cs-copilot: connected ({', '.join(started)}). Ctrl-C to stop.", file=sys.stderr)
-    threading.Event().wait()
+    try:
+        threading.Event().wait()
+    finally:
+        if slack_handler is not None:
+            slack_handler.close()
     return 0
 
 

@@ -24,6 +24,9 @@ TICKET_FIELDS = (
 )
 FIELDS = frozenset(FAQ_FIELDS + TICKET_FIELDS)
 REQUIRED = {"faq": ("id", "question", "answer"), "ticket": ("id", "text")}
+# Values that must not be empty. An FAQ answer may be: question-only entries are common in FAQ-matching
+# knowledge bases (the matched standard question is what the agent needs).
+NON_EMPTY = {"faq": ("question",), "ticket": ("text",)}
 METADATA_LIMIT = 2000
 TITLE_CHARS = 60
 _TAG_SEPARATORS = re.compile(r"[,;|，；、]")
@@ -62,7 +65,7 @@ def load_records(
         if not doc_id:
             skipped.append(Skipped(record.where, "empty id"))
             continue
-        empty = [f for f in REQUIRED[schema][1:] if not _text(values.get(f))]
+        empty = [f for f in NON_EMPTY[schema] if not _text(values.get(f))]
         if empty:
             skipped.append(Skipped(record.where, f"{doc_id}: empty {', '.join(empty)}"))
             continue

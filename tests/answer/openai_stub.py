@@ -28,6 +28,17 @@ class OpenAIStub:
                                       "auth": self.headers.get("authorization", "")})
                 if stub.delay:
                     time.sleep(stub.delay)
+                if self.path.endswith("/embeddings"):
+                    from bot.retrieval.embedders import HashEmbeddings
+
+                    inputs = body.get("input", [])
+                    inputs = [inputs] if isinstance(inputs, str) else inputs
+                    vectors = HashEmbeddings().embed_documents([str(x) for x in inputs])
+                    self._json(200, {"object": "list", "model": body.get("model", "stub"),
+                                     "data": [{"object": "embedding", "index": i, "embedding": v}
+                                              for i, v in enumerate(vectors)],
+                                     "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+                    return
                 if stub.status != 200:
                     self._json(stub.status, {"error": {"message": "stub failure", "type": "server_error"}})
                     return

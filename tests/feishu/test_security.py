@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import httpx
-import pytest
 
 from .conftest import Harness
 from .helpers import ENCRYPT_KEY, SAMPLE, VERIFICATION_TOKEN, fixture, message_event, sign, signed_request
@@ -141,8 +140,6 @@ def test_unauthenticated_setup_refuses_webhooks(make_feishu) -> None:  # type: i
     _assert_nothing_ran(h, event)
 
 
-@pytest.mark.xfail(raises=TypeError, strict=False,
-                   reason="bot/server.py passes on_startup=, which Starlette 1.0 removed (shared file)")
 def test_server_wiring(tmp_path, mock_api) -> None:  # type: ignore[no-untyped-def]
     from bot.router import CommandRouter
     from bot.server import build_asgi_app

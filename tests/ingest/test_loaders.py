@@ -466,16 +466,18 @@ def test_jsonl_bad_lines_are_reported_and_the_rest_loads(tmp_path: Path, write: 
         json.dumps({"id": "f1", "question": "Q1 again?", "answer": "A."}),
         json.dumps({"id": "", "question": "Q?", "answer": "A."}),
         json.dumps({"id": "f4", "question": "Q4?", "answer": "  "}),
+        json.dumps({"id": "f5", "question": "  ", "answer": "A5."}),
     ]
     write("faq.jsonl", "\n".join(lines) + "\n")
     result = load_paths([tmp_path])
-    assert [d.doc_id for d in result.documents] == ["f1", "f3"]
+    assert [d.doc_id for d in result.documents] == ["f1", "f3", "f4"]  # f4: a question-only entry
+    assert result.documents[2].text == "Q4?"
     why = reasons(result)
     assert why["faq.jsonl line 2"].startswith("invalid JSON")
     assert why["faq.jsonl line 4"] == "not a JSON object (got list)"
     assert why["faq.jsonl line 6"] == "duplicate id 'f1' (first at line 1)"
     assert why["faq.jsonl line 7"] == "empty id"
-    assert why["faq.jsonl line 8"] == "f4: empty answer"
+    assert why["faq.jsonl line 9"] == "f5: empty question"
     assert len(result.skipped) == 5
 
 
