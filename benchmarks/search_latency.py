@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, SHARED, median, percentile, read_jsonl
+from common import ROOT, SHARED, median, peak_rss_mb, percentile, read_jsonl
 
 from bot.ingest.chunking import chunk_document, embedding_text
 from bot.ingest.loaders import load_paths
@@ -99,6 +99,7 @@ def main() -> None:
                     retriever.search(q, k=5, mode=mode)
                     lat.append((time.perf_counter() - s) * 1000)
                 print(f"{size:>8} {mode:>7} {median(lat):>8.1f} {percentile(lat, 0.95):>8.1f}")
+            print(f"peak memory so far: {peak_rss_mb():.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # --- retrieval -------------------------------------------------------------------------------
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     retrieval_min_similarity: float = Field(default=0.80, ge=0.0, le=1.0)
+    retrieval_bm25_weight: float = Field(default=0.25, ge=0.0, le=10.0)
     chunk_max_tokens: int = Field(default=256, ge=32, le=2048)
 
     # --- answering -------------------------------------------------------------------------------

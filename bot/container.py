@@ -76,7 +76,8 @@ class Container:
                 from bot.retrieval.search import Retriever
 
                 self._retriever = Retriever(
-                    self.store(), self.settings.data_dir / "bm25", mode=self.settings.retrieval_mode
+                    self.store(), self.settings.data_dir / "bm25", mode=self.settings.retrieval_mode,
+                    bm25_weight=self.settings.retrieval_bm25_weight,
                 )
             return self._retriever
 

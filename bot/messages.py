@@ -117,10 +117,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "thinking": {"en": "Looking that up…", "zh": "正在查找…"},
     "feedback_thanks": {"en": "Thanks for the feedback!", "zh": "感谢反馈！"},
-    "human_requested": {
-        "en": "{oncall} a human is needed on this question from <@{user}>.",
-        "zh": "{oncall} 这个问题需要人工协助（提问人 {user}）。",
-    },
     "human_requested_ack": {
         "en": "I've asked the on-call team to help.",
         "zh": "已通知值班同事协助。",

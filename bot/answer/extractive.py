@@ -6,7 +6,7 @@ Used when no model is configured, and as the fallback when a model fails or time
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import messages
 from bot.ingest.chunking import split_sentences
@@ -88,11 +88,12 @@ def extractive_answer(
     chosen = sorted((r for r in best if r[1] in keep_passages), key=lambda r: (r[1], r[2]))
     lines: list[str] = []
     quotes: dict[int, list[str]] = {}
+    numbers: dict[int, int] = {}  # passage position -> citation number, 1..n in order of use
     for _, p_pos, _, sentence in chosen:
-        number = passages[p_pos].number
+        number = numbers.setdefault(p_pos, len(numbers) + 1)
         quotes.setdefault(p_pos, []).append(sentence)
         lines.append(f"{sentence} [{number}]")
-    citations = [passages[p].citation(" ".join(quotes[p])) for p in sorted(quotes)]
+    citations = [replace(passages[p].citation(" ".join(quotes[p])), index=numbers[p]) for p in sorted(quotes)]
     body = "\n".join(f"• {line}" for line in lines)
     text = f"{messages.text('extractive_intro', language)}\n{body}" if body else ""
     sim = similar_case(case) if case is not None else None

@@ -104,7 +104,9 @@ class AnswerService:
         if sim is None and case is not None:
             sim = similar_case(case)
         if case is not None and all(c.doc_id != case.doc_id for c in citations):
-            citations.append(Passage(len(passages) + 1, case).citation(sim.resolution if sim else ""))
+            citations.append(Passage(len(citations) + 1, case).citation(sim.resolution if sim else ""))
+            if case_for_line is not None:
+                text += f" [{len(citations)}]"
         return Reply(text=text, kind="answer", language=language, citations=citations, similar_case=sim,
                      grounded=bool(citations), question=question)
 

@@ -37,12 +37,14 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     chunks_embedded: int = 0
+    chunks_reused: int = 0  # unchanged chunks of changed documents: their vectors are kept
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
             "removed": len(self.removed), "chunks_embedded": self.chunks_embedded,
+            "chunks_reused": self.chunks_reused,
             "seconds": round(self.seconds, 3),
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
         }
@@ -109,10 +111,12 @@ class Ingestor:
                 continue
             report.removed.append(doc_id)
 
-        stale = [d.doc_id for d, _ in to_embed if d.doc_id in manifest] + report.removed
+        changed_ids = [d.doc_id for d, _ in to_embed if d.doc_id in manifest]
+        reusable = self.store.vectors_by_text_hash(changed_ids) if changed_ids else {}
+        stale = changed_ids + report.removed
         if stale:
             self.store.delete_docs(stale)
-        report.chunks_embedded = self._embed_and_store(to_embed, origin_of, progress)
+        report.chunks_embedded, report.chunks_reused = self._embed_and_store(to_embed, origin_of, progress, reusable)
 
         changed = bool(report.added or report.updated or report.removed or rebuild)
         if changed or not self.store.corpus_version():
@@ -125,15 +129,18 @@ class Ingestor:
         return report
 
     def _embed_and_store(
-        self, items: list[tuple[Document, str]], origin_of: Mapping[str, str], progress: bool | None
-    ) -> int:
+        self, items: list[tuple[Document, str]], origin_of: Mapping[str, str], progress: bool | None,
+        reusable: Mapping[str, list[float]],
+    ) -> tuple[int, int]:
+        """Embed and upsert every chunk; returns (chunks embedded, chunks whose vector was reused)."""
         pending: list[tuple[Document, str, Chunk, int]] = []
         for doc, digest in items:
             chunks = chunk_document(doc, max_tokens=self.max_tokens)
             for ch in chunks:
                 pending.append((doc, digest, ch, len(chunks)))
         if not pending:
-            return 0
+            return 0, 0
+        embedded = reused = 0
         show = sys.stderr.isatty() if progress is None else progress
         bar: Any = None
         if show:
@@ -143,19 +150,30 @@ class Ingestor:
         try:
             for start in range(0, len(pending), EMBED_BATCH):
                 batch = pending[start : start + EMBED_BATCH]
-                vectors = self.store.embedder.embed_documents([embedding_text(d, c) for d, _, c, _ in batch])
+                texts = [embedding_text(d, c) for d, _, c, _ in batch]
+                hashes = [text_hash(t) for t in texts]
+                todo = [i for i, h in enumerate(hashes) if h not in reusable]
+                fresh = self.store.embedder.embed_documents([texts[i] for i in todo]) if todo else []
+                vectors: list[list[float]] = [reusable.get(h, []) for h in hashes]
+                for i, vector in zip(todo, fresh):
+                    vectors[i] = vector
+                embedded += len(todo)
+                reused += len(batch) - len(todo)
+                metadatas = []
+                for (d, h, c, n), th in zip(batch, hashes):
+                    meta = chunk_metadata(d, h, c, n, origin_of.get(d.doc_id, ""))
+                    meta["text_hash"] = th
+                    metadatas.append(meta)
                 self.store.upsert(
-                    ids=[c.chunk_id for _, _, c, _ in batch],
-                    embeddings=vectors,
-                    documents=[c.text for _, _, c, _ in batch],
-                    metadatas=[chunk_metadata(d, h, c, n, origin_of.get(d.doc_id, "")) for d, h, c, n in batch],
+                    ids=[c.chunk_id for _, _, c, _ in batch], embeddings=vectors,
+                    documents=[c.text for _, _, c, _ in batch], metadatas=metadatas,
                 )
                 if bar is not None:
                     bar.update(len(batch))
         finally:
             if bar is not None:
                 bar.close()
-        return len(pending)
+        return embedded, reused
 
 
 def chunk_metadata(doc: Document, digest: str, chunk: Chunk, chunk_count: int, origin: str) -> dict[str, Any]:
@@ -172,6 +190,10 @@ def chunk_metadata(doc: Document, digest: str, chunk: Chunk, chunk_count: int, o
         }
     )
     return meta
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def _corpus_version(pairs: Iterable[tuple[str, str]]) -> str:

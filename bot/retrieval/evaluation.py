@@ -69,9 +69,8 @@ def run_eval(container: Any, kb: Path, queries_path: Path, modes: Sequence[str],
     settings = container.settings
     digest = hashlib.sha256(kb.read_bytes()).hexdigest()[:12]
     store = VectorStore(connect_chroma(settings), f"eval-{digest}", container.embedder())
-    retriever = Retriever(store, settings.data_dir / "bm25")
+    retriever = Retriever(store, settings.data_dir / "bm25", bm25_weight=settings.retrieval_bm25_weight)
     Ingestor(store, retriever, max_tokens=settings.chunk_max_tokens).ingest([kb])
-    retriever.refresh_lexical() if not retriever.index_dir.exists() else None
     queries = read_queries(queries_path)
     if limit:
         queries = queries[:limit]

@@ -99,7 +99,7 @@ class SearchResult:
 class Retriever:
     def __init__(
         self, store: VectorStore, index_dir: Path, mode: str = "hybrid", rrf_k: int = 60,
-        bm25_weight: float = 1.0, dense_weight: float = 1.0, freshness_seconds: float = 30.0,
+        bm25_weight: float = 0.25, dense_weight: float = 1.0, freshness_seconds: float = 30.0,
     ) -> None:
         self.store = store
         self.index_dir = Path(index_dir) / store.collection_name

@@ -142,12 +142,9 @@ class VectorStore:
             offset += len(ids)
 
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[ChunkHit]:
-        def run(c: Any) -> Any:
-            total = c.count()
-            if total == 0:
-                return None
+        def run(c: Any) -> Any:  # Chroma returns what it has when n exceeds the collection
             return c.query(
-                query_embeddings=[list(vector)], n_results=min(n, total), where=where,
+                query_embeddings=[list(vector)], n_results=n, where=where,
                 include=["metadatas", "documents", "distances"],
             )
 
@@ -160,6 +157,24 @@ class VectorStore:
                 res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
             )
         ]
+
+    def vectors_by_text_hash(self, doc_ids: Sequence[str]) -> dict[str, list[float]]:
+        """Existing vectors of these documents' chunks, keyed by the hash of the embedded text."""
+        out: dict[str, list[float]] = {}
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 200):
+            part = ids[i : i + 200]
+            page = self._call(
+                lambda c: c.get(where={"doc_id": {"$in": part}}, include=["embeddings", "metadatas"])  # noqa: B023
+            )
+            embeddings = page.get("embeddings")
+            if embeddings is None:
+                continue
+            for meta, vector in zip(page["metadatas"], embeddings):
+                key = (meta or {}).get("text_hash")
+                if key:
+                    out[str(key)] = [float(x) for x in vector]
+        return out
 
     # --- writes ----------------------------------------------------------------------------------
     def upsert(

@@ -57,6 +57,19 @@ def test_changed_document_is_reembedded_and_its_old_chunks_removed(container: An
     assert all("defective" not in h.text for h in hits if h.doc_id == "kb/return-shipping.md")
 
 
+def test_editing_one_section_reembeds_only_that_section(container: Any, corpus: Path) -> None:
+    first = container.ingestor().ingest([corpus])
+    path = corpus / "kb" / "退货运费.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n## 国际订单\n国际订单的退货标签费用为 7.95 美元。\n",
+                    encoding="utf-8")
+    report = container.ingestor().ingest([corpus])
+    assert report.updated == ["kb/退货运费.md"]
+    assert report.chunks_embedded == 1 and report.chunks_reused >= 2
+    assert first.chunks_reused == 0
+    hits = container.retriever().search("国际订单退货标签多少钱", k=1).hits
+    assert hits[0].doc_id == "kb/退货运费.md" and "7.95" in hits[0].text
+
+
 def test_deleted_file_and_record_are_removed(container: Any, corpus: Path) -> None:
     container.ingestor().ingest([corpus])
     (corpus / "kb" / "退货运费.md").unlink()
