@@ -115,6 +115,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "From the knowledge base:",
         "zh": "根据知识库：",
     },
+    "extractive_intro_case": {
+        "en": "A past resolved case matches this:",
+        "zh": "匹配到一条历史工单：",
+    },
     "thinking": {"en": "Looking that up…", "zh": "正在查找…"},
     "feedback_thanks": {"en": "Thanks for the feedback!", "zh": "感谢反馈！"},
     "human_requested_ack": {

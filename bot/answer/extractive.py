@@ -6,6 +6,7 @@ Used when no model is configured, and as the fallback when a model fails or time
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from bot import messages
@@ -16,6 +17,7 @@ from bot.router import Citation, SimilarCase
 
 MAX_SENTENCES = 3
 MAX_QUOTE = 280
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、]|[（(]\d{1,2}[)）])\s+")
 
 
 @dataclass
@@ -27,9 +29,11 @@ class Passage:
 
     @property
     def body(self) -> str:
-        """The text to quote from: for FAQ entries, the answer part."""
+        """The text to quote from: for FAQ entries the answer, for past tickets what the agent did."""
         if self.hit.kind == "faq" and self.hit.metadata.get("answer"):
             return str(self.hit.metadata["answer"])
+        if self.hit.kind == "ticket" and self.hit.metadata.get("resolution"):
+            return str(self.hit.metadata["resolution"])
         return self.hit.text
 
     def citation(self, quote: str = "") -> Citation:
@@ -60,11 +64,12 @@ def _sentence_scores(question: str, passages: list[Passage]) -> list[tuple[float
     rows: list[tuple[int, int, str, set[str]]] = []
     df: dict[str, int] = {}
     for p_pos, passage in enumerate(passages):
-        for s_pos, sentence in enumerate(split_sentences(passage.body)):
-            if len(sentence.strip()) < 4:
+        for s_pos, raw in enumerate(split_sentences(passage.body)):
+            sentence = _LIST_MARKER.sub("", raw.strip())
+            if len(sentence) < 4 or sentence.startswith("#"):
                 continue
             toks = set(tokenize(sentence))
-            rows.append((p_pos, s_pos, sentence.strip(), toks))
+            rows.append((p_pos, s_pos, sentence, toks))
             for t in toks:
                 df[t] = df.get(t, 0) + 1
     n = max(1, len(rows))
@@ -95,7 +100,8 @@ def extractive_answer(
         lines.append(f"{sentence} [{number}]")
     citations = [replace(passages[p].citation(" ".join(quotes[p])), index=numbers[p]) for p in sorted(quotes)]
     body = "\n".join(f"• {line}" for line in lines)
-    text = f"{messages.text('extractive_intro', language)}\n{body}" if body else ""
+    intro = "extractive_intro_case" if passages and passages[0].hit.kind == "ticket" else "extractive_intro"
+    text = f"{messages.text(intro, language)}\n{body}" if body else ""
     sim = similar_case(case) if case is not None else None
     if sim is not None:
         text += "\n\n" + messages.text("similar_case_line", language, subject=sim.subject, resolution=sim.resolution)

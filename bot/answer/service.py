@@ -20,6 +20,7 @@ from bot import messages
 from bot.answer.extractive import Passage, extractive_answer, similar_case
 from bot.errors import ModelError
 from bot.prompts import render_prompt
+from bot.retrieval.lexical import identifiers
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.router import Citation, Reply
 
@@ -59,25 +60,30 @@ class AnswerService:
             key = "empty_index" if self.retriever.store.count() == 0 else "no_answer"
             return Reply(text=messages.text(key, language), kind="answer", language=language, grounded=False,
                          question=question)
-        if not self.is_relevant(query, result, language):
+        if not self.is_relevant(question, result, language):
             return Reply(text=messages.text("no_answer", language), kind="answer", language=language,
                          grounded=False, question=question)
-        passages, case = self.select(result.hits, language)
+        own_ids = tuple(i for i in result.exact_ids if i in identifiers(question))
+        passages, case = self.select(result.hits, language, own_ids)
         if self.chat_model is not None:
             try:
                 return self._generate(question, context, passages, case, language, on_partial)
             except ModelError as exc:
                 log.warning("model failed, falling back to the extractive answer: %s", exc)
-                reply = self._extractive(question, passages, case, language)
+                reply = self._extractive(question, query, passages, case, language)
                 reply.notice = messages.text("model_fallback", language)
                 return reply
-        return self._extractive(question, passages, case, language)
+        return self._extractive(question, query, passages, case, language)
 
-    def is_relevant(self, query: str, result: SearchResult, language: str) -> bool:
-        """Is the best evidence about this question? Exact identifiers always are."""
-        if result.exact_ids:
+    def is_relevant(self, question: str, result: SearchResult, language: str) -> bool:
+        """Is the best evidence about this question? Exact identifiers always are.
+
+        Only the current question's own terms and identifiers count, so a short unrelated question in a
+        thread is not "answered" with what an earlier turn was about.
+        """
+        if any(i in identifiers(question) for i in result.exact_ids):
             return True
-        coverage = self.retriever.coverage(query, result.hits)
+        coverage = self.retriever.coverage(question, result.hits)
         if result.top_similarity is None:  # lexical-only mode: require real term overlap
             return (result.top_bm25 or 0.0) >= 2.0 and coverage >= 0.5
         if result.top_similarity < self.min_similarity:
@@ -85,22 +91,33 @@ class AnswerService:
         base, threshold = RELEVANCE.get(language, RELEVANCE["en"])
         return (result.top_similarity - base) * 10 + coverage >= threshold
 
-    def select(self, hits: list[Hit], language: str) -> tuple[list[Passage], Hit | None]:
-        """Knowledge passages (asker's language first among close candidates) and the best past case."""
-        knowledge = [h for h in hits if h.kind != "ticket"]
-        tickets = [h for h in hits if h.kind == "ticket"]
-        candidates = knowledge[: self.max_passages + 2]
-        order = sorted(range(len(candidates)), key=lambda i: (0 if _lang(candidates[i]) == language else 1, i))
-        chosen = [candidates[i] for i in order][: self.max_passages]
-        case = tickets[0] if tickets else None
-        if not chosen and case is not None:  # only past cases matched: they are the knowledge
-            chosen, case = tickets[: self.max_passages], tickets[0]
+    def select(
+        self, hits: list[Hit], language: str, exact: tuple[str, ...] = ()
+    ) -> tuple[list[Passage], Hit | None]:
+        """The passages to answer from, and the most similar past case (if any is near the top).
+
+        Knowledge (articles, FAQ) near the top of the ranking is preferred, the asker's language first among
+        close candidates; a past ticket that contains the question's order number / error code verbatim, or
+        tickets that dominate the ranking, become the passages themselves.
+        """
+        near = hits[: self.max_passages + 1]
+        exact_hits = [h for h in near if exact and _contains_any(h, exact)]
+        knowledge = [h for h in near if h.kind != "ticket" and h not in exact_hits]
+        order = sorted(range(len(knowledge)), key=lambda i: (0 if _lang(knowledge[i]) == language else 1, i))
+        chosen = exact_hits + [knowledge[i] for i in order]
+        if not chosen:
+            chosen = [h for h in near if h.kind == "ticket"]
+        chosen = chosen[: self.max_passages]
+        case = next((h for h in near if h.kind == "ticket" and h not in chosen), None)
         return [Passage(i + 1, h) for i, h in enumerate(chosen)], case
 
     # --- extractive -----------------------------------------------------------------------------------
-    def _extractive(self, question: str, passages: list[Passage], case: Hit | None, language: str) -> Reply:
+    def _extractive(
+        self, question: str, query: str, passages: list[Passage], case: Hit | None, language: str
+    ) -> Reply:
+        """`query` (the question, with the thread's subject for a follow-up) picks the sentences."""
         case_for_line = case if case is not None and all(p.hit.doc_id != case.doc_id for p in passages) else None
-        text, citations, sim = extractive_answer(question, passages, case_for_line, language)
+        text, citations, sim = extractive_answer(query, passages, case_for_line, language)
         if sim is None and case is not None:
             sim = similar_case(case)
         if case is not None and all(c.doc_id != case.doc_id for c in citations):
@@ -189,6 +206,11 @@ def _format_passage(p: Passage) -> str:
     if hit.kind == "ticket" and hit.metadata.get("resolution") and hit.metadata["resolution"] not in body:
         body += f"\nResolution: {hit.metadata['resolution']}"
     return f"[{p.number}] ({label}) {hit.title}{heading}\n{body}"
+
+
+def _contains_any(hit: Hit, idents: tuple[str, ...]) -> bool:
+    text = " ".join((hit.title, hit.text, str(hit.metadata.get("subject", "")))).lower()
+    return any(i in text for i in idents)
 
 
 def _lang(hit: Hit) -> str:

@@ -145,3 +145,22 @@ def test_prompt_loader_refuses_a_missing_variable(missing: str) -> None:
     values.pop(missing)
     with pytest.raises(PromptError, match=missing):
         render_prompt("answer", **values)
+
+
+def test_an_order_number_is_answered_from_the_ticket_that_mentions_it(sample_container: Any) -> None:
+    reply = service(sample_container).answer("My order BC20261103-58217 is late, what happened?", language="en")
+    assert reply.grounded is True
+    assert reply.citations[0].doc_id == "T-2026-0075"
+    assert reply.text.startswith("A past resolved case matches this:")
+
+
+def test_a_short_unrelated_question_in_a_thread_is_not_answered_from_the_thread(sample_container: Any) -> None:
+    svc = service(sample_container)
+    reply = svc.answer("你们招聘吗？", language="zh", context=("My order BC20261103-58217 is late",))
+    assert reply.grounded is False and not reply.citations
+
+
+def test_extracted_sentences_carry_no_list_markers(sample_container: Any) -> None:
+    reply = service(sample_container).answer("国际订单配送要多久，运费多少？", language="zh")
+    bullets = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    assert bullets and not any(line[2:].lstrip().startswith(("-", "*", "1.")) for line in bullets)
