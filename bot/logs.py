@@ -62,3 +62,23 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     root.setLevel(level.upper())
     for noisy in ("httpx", "chromadb", "urllib3", "jieba", "bm25s", "Lark", "slack_bolt", "slack_sdk"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+class _NoTraceback(logging.Filter):
+    """Keep a third-party library's error line, drop its traceback (our adapter logs what matters)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+def adopt_logger(name: str) -> None:
+    """Route a library logger that installs its own stdout handler (lark-oapi's "Lark") through ours:
+    stderr only, secrets masked, one line per rejected request instead of a traceback."""
+    logger = logging.getLogger(name)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.propagate = True
+    if not any(isinstance(f, _NoTraceback) for f in logger.filters):
+        logger.addFilter(_NoTraceback())

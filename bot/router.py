@@ -82,6 +82,16 @@ class Reply:
     notice: str = ""  # e.g. "the model timed out; extractive answer"
     question: str = ""  # the question this reply answers (for feedback records)
 
+    def full_text(self) -> str:
+        """The answer with the similar past case appended, for plain-text outputs (terminal, --json).
+        Slack and Feishu render `similar_case` as a block of their own instead."""
+        case = self.similar_case
+        if case is None:
+            return self.text
+        line = messages.text("similar_case_line", self.language, subject=case.subject, resolution=case.resolution)
+        number = next((c.index for c in self.citations if c.doc_id == case.doc_id), None)
+        return f"{self.text}\n\n{line}" + (f" [{number}]" if number is not None else "")
+
 
 class Answerer(Protocol):
     """What the router needs from the answering service (see bot.answer.service)."""

@@ -15,7 +15,7 @@ def render_reply(reply: Reply) -> str:
     lines: list[str] = []
     if reply.notice:
         lines.append(f"({reply.notice})")
-    lines.append(reply.text.replace("*", "") if reply.kind == "help" else reply.text)
+    lines.append(reply.text.replace("*", "") if reply.kind == "help" else reply.full_text())
     for section in reply.sections:
         lines.append("")
         if section.title:
@@ -32,7 +32,7 @@ def render_reply(reply: Reply) -> str:
 
 def reply_json(reply: Reply) -> dict[str, Any]:
     return {
-        "answer": reply.text,
+        "answer": reply.full_text(),
         "citations": [
             {"doc_id": c.doc_id, "title": c.title, "source": c.source, "quote": c.quote} for c in reply.citations
         ],

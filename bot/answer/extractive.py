@@ -17,6 +17,7 @@ from bot.router import Citation, SimilarCase
 
 MAX_SENTENCES = 3
 MAX_QUOTE = 280
+_CROSS_REF = re.compile(r"请参考|请参阅|参见|详见|\b(?:see|refer to)\b.{0,12}[\"“《]", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、]|[（(]\d{1,2}[)）])\s+")
 
 
@@ -76,8 +77,9 @@ def _sentence_scores(question: str, passages: list[Passage]) -> list[tuple[float
     out: list[tuple[float, int, int, str]] = []
     for p_pos, s_pos, sentence, toks in rows:
         overlap = sum(math.log(1 + n / df[t]) for t in q_tokens & toks)
-        # rank prior: earlier passages and earlier sentences are likelier to hold the answer
-        score = overlap + 1.5 / (1 + p_pos) + 0.3 / (1 + s_pos)
+        # rank prior: earlier passages and earlier sentences are likelier to hold the answer;
+        # a bare pointer to another article ("请参考《…》", "see …") answers nothing by itself
+        score = overlap + 1.5 / (1 + p_pos) + 0.3 / (1 + s_pos) - (100.0 if _CROSS_REF.search(sentence) else 0.0)
         out.append((score, p_pos, s_pos, sentence))
     return out
 
@@ -103,6 +105,4 @@ def extractive_answer(
     intro = "extractive_intro_case" if passages and passages[0].hit.kind == "ticket" else "extractive_intro"
     text = f"{messages.text(intro, language)}\n{body}" if body else ""
     sim = similar_case(case) if case is not None else None
-    if sim is not None:
-        text += "\n\n" + messages.text("similar_case_line", language, subject=sim.subject, resolution=sim.resolution)
     return text.strip(), citations, sim

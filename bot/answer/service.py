@@ -122,8 +122,6 @@ class AnswerService:
             sim = similar_case(case)
         if case is not None and all(c.doc_id != case.doc_id for c in citations):
             citations.append(Passage(len(citations) + 1, case).citation(sim.resolution if sim else ""))
-            if case_for_line is not None:
-                text += f" [{len(citations)}]"
         return Reply(text=text, kind="answer", language=language, citations=citations, similar_case=sim,
                      grounded=bool(citations), question=question)
 

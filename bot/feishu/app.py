@@ -26,7 +26,7 @@ from bot.feishu.actions import CardActions
 from bot.feishu.api import FeishuApi, send_uuid
 from bot.feishu.conversation import Conversation
 from bot.feishu.parsing import InboundMessage, mentions_of, parse_message
-from bot.logs import new_correlation_id
+from bot.logs import adopt_logger, new_correlation_id
 from bot.router import COMMANDS, CommandRouter, IncomingMessage
 from bot.storage.db import StateStore
 
@@ -203,6 +203,7 @@ class FeishuBot:
 
     # --- wiring -------------------------------------------------------------------------------------
     def _build_dispatcher(self) -> lark.EventDispatcherHandler:
+        adopt_logger("Lark")  # lark-oapi logs to stdout with tracebacks; send it through our handler
         s = self.settings
         builder = (
             lark.EventDispatcherHandler.builder(

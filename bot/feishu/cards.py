@@ -144,8 +144,9 @@ def _citation_line(c: Citation, quote_chars: int) -> str:
 
 def _similar_text(case: SimilarCase, lang: str, chars: int) -> str:
     resolution, _ = _clip(case.resolution.strip(), chars)
-    line = messages.text("similar_case_line", lang, subject=case.subject, resolution=resolution)
-    return f"**{messages.text('similar_case_heading', lang)}**\n{escape_md(line)}"
+    heading = messages.text("similar_case_heading", lang)
+    return f"**{heading}**（{escape_md(case.subject)}）\n{escape_md(resolution)}" if lang == "zh" else (
+        f"**{heading}** ({escape_md(case.subject)})\n{escape_md(resolution)}")
 
 
 def _answer_card(reply: Reply, answer_id: str, answer_chars: int | None, quote_chars: int, cites: int) -> dict[str, Any]:

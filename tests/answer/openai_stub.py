@@ -43,6 +43,20 @@ class OpenAIStub:
                     self._json(stub.status, {"error": {"message": "stub failure", "type": "server_error"}})
                     return
                 text = stub.reply(body.get("messages", [])) if callable(stub.reply) else stub.reply
+                if self.path.endswith("/api/chat"):  # Ollama's native chat API (NDJSON when streaming)
+                    self.send_response(200)
+                    self.send_header("content-type", "application/x-ndjson")
+                    self.end_headers()
+                    pieces = [text[i : i + 6] for i in range(0, len(text), 6)] if body.get("stream", True) else [text]
+                    for piece in pieces:
+                        line = {"model": "stub", "created_at": "2026-11-25T00:00:00Z",
+                                "message": {"role": "assistant", "content": piece}, "done": False}
+                        self.wfile.write((json.dumps(line) + "\n").encode())
+                    end = {"model": "stub", "created_at": "2026-11-25T00:00:00Z",
+                           "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop",
+                           "total_duration": 1, "eval_count": 1, "prompt_eval_count": 1}
+                    self.wfile.write((json.dumps(end) + "\n").encode())
+                    return
                 if body.get("stream"):
                     self.send_response(200)
                     self.send_header("content-type", "text/event-stream")

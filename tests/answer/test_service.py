@@ -47,6 +47,9 @@ def test_similar_past_resolution_is_offered(sample_container: Any) -> None:
     reply = service(sample_container).answer("Aurora X2 left earbud is not charging, what should I do?", language="en")
     assert reply.similar_case is not None
     assert reply.similar_case.doc_id.startswith("T-") and reply.similar_case.resolution
+    # adapters render the case as a block of its own: it is not repeated inside the answer text
+    assert reply.similar_case.resolution[:40] not in reply.text
+    assert reply.similar_case.resolution[:40] in reply.full_text()
 
 
 def test_unanswerable_questions_get_a_plain_dont_know(sample_container: Any) -> None:
@@ -164,3 +167,17 @@ def test_extracted_sentences_carry_no_list_markers(sample_container: Any) -> Non
     reply = service(sample_container).answer("国际订单配送要多久，运费多少？", language="zh")
     bullets = [line for line in reply.text.splitlines() if line.startswith("• ")]
     assert bullets and not any(line[2:].lstrip().startswith(("-", "*", "1.")) for line in bullets)
+
+
+def test_ollama_provider_through_its_chat_api(sample_container: Any) -> None:
+    from bot.answer.llm import build_chat_model
+    from bot.config import load_settings
+
+    with OpenAIStub(reply="无理由退货的运费由顾客承担[1]。") as stub:
+        settings = load_settings(env_file=None, llm_provider="ollama", llm_model="qwen2.5",
+                                 llm_base_url=stub.url.removesuffix("/v1"))
+        model = build_chat_model(settings)
+        reply = service(sample_container, model).answer("退货运费谁出？", language="zh")
+    assert type(model).__name__ == "ChatOllama"
+    assert reply.text == "无理由退货的运费由顾客承担[1]。" and reply.citations[0].index == 1
+    assert stub.requests[0]["path"] == "/api/chat" and stub.requests[0]["body"]["model"] == "qwen2.5"
