@@ -253,13 +253,7 @@ class Retriever:
         missing = [h for h in hits if not h.text]
         if not missing:
             return
-        wanted = {h.chunk_id for h in missing}
-        found: dict[str, tuple[str, dict[str, Any]]] = {}
-        page = self.store._call(  # one round trip for all missing texts
-            lambda c: c.get(ids=list(wanted), include=["documents", "metadatas"])
-        )
-        for cid, doc, meta in zip(page["ids"], page.get("documents") or [], page.get("metadatas") or []):
-            found[cid] = (doc or "", dict(meta or {}))
+        found = self.store.get_chunks(sorted({h.chunk_id for h in missing}))
         for h in missing:
             if h.chunk_id in found:
                 h.text, full_meta = found[h.chunk_id]

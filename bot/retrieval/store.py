@@ -158,6 +158,14 @@ class VectorStore:
             )
         ]
 
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """chunk id -> (text, metadata), in one round trip."""
+        if not chunk_ids:
+            return {}
+        page = self._call(lambda c: c.get(ids=list(chunk_ids), include=["documents", "metadatas"]))
+        docs = page.get("documents") or [""] * len(page["ids"])
+        return {cid: (doc or "", dict(meta or {})) for cid, doc, meta in zip(page["ids"], docs, page["metadatas"])}
+
     def vectors_by_text_hash(self, doc_ids: Sequence[str]) -> dict[str, list[float]]:
         """Existing vectors of these documents' chunks, keyed by the hash of the embedded text."""
         out: dict[str, list[float]] = {}
