@@ -8,90 +8,25 @@ into their own format. The router never imports slack_bolt or lark_oapi.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Protocol
 
 from bot import messages
 from bot.errors import CsCopilotError
 from bot.logs import correlation_id, new_correlation_id
+from bot.models import (  # noqa: F401  (re-exported for adapters)
+    Button,
+    Citation,
+    IncomingMessage,
+    PartialCallback,
+    Reply,
+    Section,
+    SimilarCase,
+)
 
 log = logging.getLogger(__name__)
 
 COMMANDS = ("/ask", "/help", "/cs-help", "/rootcause", "/escalate", "/history", "/calm", "/resolve")
 COMING_SOON = ("/rootcause", "/escalate", "/history", "/calm", "/resolve")
-
-PartialCallback = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class IncomingMessage:
-    """What a user said, wherever they said it."""
-
-    text: str
-    user_id: str = "local"
-    channel_id: str = "local"
-    platform: str = "cli"  # "cli" | "slack" | "feishu"
-    thread_history: tuple[str, ...] = ()  # earlier user turns in the same thread, oldest first
-    command: str | None = None  # set by adapters whose platform parses commands (Slack slash commands)
-    language: str | None = None  # force a reply language; default: detected from the text
-
-
-@dataclass(frozen=True)
-class Citation:
-    index: int
-    doc_id: str
-    title: str
-    source: str
-    quote: str
-    url: str = ""
-    kind: str = "kb"
-
-
-@dataclass(frozen=True)
-class SimilarCase:
-    doc_id: str
-    subject: str
-    resolution: str
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Button:
-    action_id: str  # "feedback_up" | "feedback_down" | "share" | "need_human"
-    label: str
-    value: str = ""
-    style: str = ""  # "" | "primary" | "danger"
-
-
-@dataclass(frozen=True)
-class Section:
-    body: str
-    title: str = ""
-
-
-@dataclass
-class Reply:
-    text: str
-    kind: str = "info"  # "answer" | "help" | "info" | "error"
-    language: str = "en"
-    sections: list[Section] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    similar_case: SimilarCase | None = None
-    buttons: list[Button] = field(default_factory=list)
-    grounded: bool | None = None
-    notice: str = ""  # e.g. "the model timed out; extractive answer"
-    question: str = ""  # the question this reply answers (for feedback records)
-
-    def full_text(self) -> str:
-        """The answer with the similar past case appended, for plain-text outputs (terminal, --json).
-        Slack and Feishu render `similar_case` as a block of their own instead."""
-        case = self.similar_case
-        if case is None:
-            return self.text
-        line = messages.text("similar_case_line", self.language, subject=case.subject, resolution=case.resolution)
-        number = next((c.index for c in self.citations if c.doc_id == case.doc_id), None)
-        return f"{self.text}\n\n{line}" + (f" [{number}]" if number is not None else "")
-
 
 class Answerer(Protocol):
     """What the router needs from the answering service (see bot.answer.service)."""
