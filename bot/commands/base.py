@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from bot.models import ActionEvent, FormSubmission, IncomingMessage, PartialCallback, Reply, Visibility
 
 if TYPE_CHECKING:
+    from bot.commands.registry import Registry
     from bot.container import Container
 
 
@@ -59,6 +60,7 @@ class CommandContext:
     role: Role
     services: "Container"
     on_partial: PartialCallback | None = None
+    registry: "Registry | None" = None  # the router's registry (/help lists it)
 
     @property
     def platform(self) -> str:

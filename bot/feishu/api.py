@@ -1,4 +1,5 @@
-"""The Open API calls the bot makes, through lark-oapi's Client: reply, send, patch a card, bot info.
+"""The Open API calls the bot makes, through lark-oapi's Client: reply, send, patch a card, bot info,
+upload an image (im/v1/images) or a file (im/v1/files) to send as a message.
 
 Sends and replies go through a token bucket per chat (Feishu: 5 QPS per chat / per user) and one
 per app (50 QPS); a `uuid` derived from the triggering event makes a retried send a no-op on
@@ -9,13 +10,19 @@ Feishu's side (same uuid succeeds at most once per hour). Rate-limited answers (
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
+import os
 import time
 from typing import Any
 
 from lark_oapi import Client
 from lark_oapi.api.im.v1 import (
+    CreateFileRequest,
+    CreateFileRequestBody,
+    CreateImageRequest,
+    CreateImageRequestBody,
     CreateMessageRequest,
     CreateMessageRequestBody,
     PatchMessageRequest,
@@ -33,6 +40,11 @@ log = logging.getLogger(__name__)
 
 RATE_LIMIT_CODES = {99991400, 230020}
 MAX_RETRY_WAIT = 5.0
+MAX_IMAGE_BYTES = 10 * 1024 * 1024  # im/v1/images
+MAX_FILE_BYTES = 30 * 1024 * 1024  # im/v1/files
+# im/v1/files `file_type` by extension; anything else is uploaded as "stream"
+FILE_TYPES = {".opus": "opus", ".mp4": "mp4", ".pdf": "pdf", ".doc": "doc", ".docx": "doc", ".xls": "xls",
+              ".xlsx": "xls", ".ppt": "ppt", ".pptx": "ppt"}
 
 
 class FeishuApiError(CsCopilotError):
@@ -106,6 +118,28 @@ class FeishuApi:
         body = PatchMessageRequestBody.builder().content(json.dumps(card, ensure_ascii=False)).build()
         request = PatchMessageRequest.builder().message_id(message_id).request_body(body).build()
         self._call("patch", lambda: self.client.im.v1.message.patch(request))
+
+    # --- uploads ---------------------------------------------------------------------------------
+    def upload_image(self, data: bytes) -> str:
+        """Upload an image for messages (POST im/v1/images, image_type=message); returns its image_key."""
+        if not data or len(data) > MAX_IMAGE_BYTES:
+            raise FeishuApiError("upload image", None, f"size {len(data)} bytes not in 1..{MAX_IMAGE_BYTES}")
+        body = CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()
+        request = CreateImageRequest.builder().request_body(body).build()
+        resp = self._call("upload image", lambda: self.client.im.v1.image.create(request))
+        return str(getattr(resp.data, "image_key", "") or "")
+
+    def upload_file(self, data: bytes, filename: str) -> str:
+        """Upload a file for messages (POST im/v1/files); returns its file_key."""
+        if not data or len(data) > MAX_FILE_BYTES:
+            raise FeishuApiError("upload file", None, f"size {len(data)} bytes not in 1..{MAX_FILE_BYTES}")
+        file_type = FILE_TYPES.get(os.path.splitext(filename)[1].lower(), "stream")
+        body = (
+            CreateFileRequestBody.builder().file_type(file_type).file_name(filename).file(io.BytesIO(data)).build()
+        )
+        request = CreateFileRequest.builder().request_body(body).build()
+        resp = self._call("upload file", lambda: self.client.im.v1.file.create(request))
+        return str(getattr(resp.data, "file_key", "") or "")
 
     def bot_open_id(self) -> str | None:
         """The bot's own open_id (GET /open-apis/bot/v3/info), or None when it cannot be read."""

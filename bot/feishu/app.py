@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import lark_oapi as lark
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTriggerResponse
@@ -24,18 +24,19 @@ from bot.errors import ConfigError
 from bot.feishu import cards
 from bot.feishu.actions import CardActions
 from bot.feishu.api import FeishuApi, send_uuid
-from bot.feishu.conversation import Conversation
+from bot.feishu.conversation import Conversation, RouterLike
 from bot.feishu.parsing import InboundMessage, mentions_of, parse_message
+from bot.feishu.ratelimit import Clock, Sleep
 from bot.logs import adopt_logger, new_correlation_id
-from bot.router import COMMANDS, CommandRouter, IncomingMessage
 from bot.storage.db import StateStore
+
+if TYPE_CHECKING:
+    from bot.commands.registry import Registry
+    from bot.conversation import ConversationService
 
 log = logging.getLogger(__name__)
 
 BOT_INFO_RETRY_SECONDS = 60.0
-# Bot menu (application.bot.menu_v6) event keys -> command text. Other keys: "/<key>" when that is a
-# command, else help. "ask" prompts for a question (the router's empty-input reply).
-MENU_COMMANDS = {"help": "/help", "ask_help": "/help", "cs_help": "/help", "ask": "/ask", "ask_question": "/ask"}
 # Event types a setup may subscribe to that the bot does not act on: acknowledged (200), not retried.
 IGNORED_EVENTS = (
     "im.message.message_read_v1",
@@ -47,20 +48,29 @@ IGNORED_EVENTS = (
 
 class FeishuBot:
     def __init__(
-        self, settings: Settings, router: CommandRouter, state: StateStore, api: FeishuApi, executor: Executor,
-        *, stream_interval: float = 0.5,
+        self, settings: Settings, router: RouterLike, state: StateStore, api: FeishuApi, executor: Executor,
+        *, rules: "ConversationService | None" = None, stream_interval: float = 0.5, clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
     ) -> None:
+        from bot.conversation import ConversationService
+
         self.settings = settings
         self.router = router
         self.state = state
+        self.rules = rules or ConversationService(state)
         self.api = api
         self.executor = executor
-        self.conversation = Conversation(api, router, state, stream_interval=stream_interval)
+        self.registry = _registry_of(router)
+        self.default_language = "zh" if "feishu.cn" in settings.feishu_api_url else "en"
+        self.conversation = Conversation(
+            api, router, self.rules, stream_interval=stream_interval, clock=clock, sleep=sleep,
+            alias_word=self.registry.is_alias_word,
+        )
         oncall = [o.strip() for o in settings.feishu_oncall_open_ids.split(",") if o.strip()]
         self.actions = CardActions(
-            api, state, self.submit, oncall_open_ids=oncall, escalation_chat_id=settings.feishu_escalation_chat_id
+            api, router, self.rules, self.submit, oncall_open_ids=oncall,
+            escalation_chat_id=settings.feishu_escalation_chat_id, default_language=self.default_language,
         )
-        self.default_language = "zh" if "feishu.cn" in settings.feishu_api_url else "en"
         self._pending: set[Future[Any]] = set()
         self._pending_lock = threading.Lock()
         self._bot_id: str | None = None
@@ -188,18 +198,16 @@ class FeishuBot:
         except Exception as exc:
             log.warning("could not send the text-only hint (%s)", type(exc).__name__)
 
+    def menu_command(self, event_key: str) -> str:
+        """The command a bot-menu key runs: the registered command of that name or alias (`ask`,
+        `cs_help`, `帮助`; see `bot.commands.registry.feishu_menu`), else /help."""
+        key = event_key.strip()
+        spec = self.registry.get(key) or self.registry.get(key.replace("_", "-"))
+        return spec.name if spec is not None else "/help"
+
     def _handle_menu(self, event_id: str, open_id: str, event_key: str) -> None:
         new_correlation_id()
-        key = event_key.strip().lower()
-        command = MENU_COMMANDS.get(key) or (f"/{key}" if f"/{key}" in COMMANDS else "/help")
-        msg = IncomingMessage(text=command, user_id=open_id, channel_id=open_id, platform="feishu",
-                              language=self.default_language)
-        try:
-            reply = self.router.handle(msg)
-            card = cards.render_card(reply)  # no text, so never an answer: help, a prompt, coming soon
-            self.api.send(open_id, "open_id", "interactive", card, uuid=send_uuid("m", event_id))
-        except Exception:
-            log.exception("could not answer the bot menu event %s", event_id)
+        self.conversation.answer_menu(event_id, open_id, self.menu_command(event_key), self.default_language)
 
     # --- wiring -------------------------------------------------------------------------------------
     def _build_dispatcher(self) -> lark.EventDispatcherHandler:
@@ -233,16 +241,26 @@ def build_client(settings: Settings) -> lark.Client:
         raise ConfigError(f"FEISHU_API_URL is not usable: {exc}") from None
 
 
+def _registry_of(router: RouterLike) -> "Registry":
+    from bot.commands.registry import Registry, default_registry
+
+    registry = getattr(router, "registry", None)
+    return registry if isinstance(registry, Registry) else default_registry()
+
+
 def build_feishu(
-    settings: Settings, router: CommandRouter, state: StateStore, *, client: lark.Client | None = None,
-    executor: Executor | None = None, stream_interval: float = 0.5, prefetch_bot_info: bool = True,
+    settings: Settings, router: RouterLike, state: StateStore, *, rules: "ConversationService | None" = None,
+    client: lark.Client | None = None, executor: Executor | None = None, stream_interval: float = 0.5,
+    clock: Clock = time.monotonic, sleep: Sleep = time.sleep, prefetch_bot_info: bool = True,
 ) -> FeishuBot:
-    """Everything the Feishu adapter needs; starts fetching the bot's open_id in the background."""
+    """Everything the Feishu adapter needs; starts fetching the bot's open_id in the background.
+    `rules` defaults to the conversation service on `state`; `clock`/`sleep` drive the card streaming."""
     if not settings.feishu_enabled:
         raise ConfigError("Feishu needs FEISHU_APP_ID and FEISHU_APP_SECRET")
     api = FeishuApi(client or build_client(settings))
     pool = executor or ThreadPoolExecutor(max_workers=8, thread_name_prefix="feishu")
-    bot = FeishuBot(settings, router, state, api, pool, stream_interval=stream_interval)
+    bot = FeishuBot(settings, router, state, api, pool, rules=rules, stream_interval=stream_interval, clock=clock,
+                    sleep=sleep)
     if prefetch_bot_info:
         bot.prefetch_bot_open_id()
     return bot

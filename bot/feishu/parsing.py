@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
+
+from bot.router import parse_command
 
 TEXT_TYPES = ("text", "post")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
@@ -151,3 +153,15 @@ def parse_message(event: Any, bot_open_id: str | None) -> InboundMessage | None:
         thread_id=_str(getattr(message, "thread_id", "")),
         mentions=mentions,
     )
+
+
+def command_argument(text: str, alias_word: Callable[[str], bool] = lambda word: False) -> str:
+    """What a message asks its command to work on: the text after `/cmd` or after a Chinese alias
+    used as the first word (`提问 退货运费谁出？`), else the whole text."""
+    command, rest = parse_command(text)
+    if command is not None:
+        return rest
+    parts = text.split(maxsplit=1)
+    if parts and alias_word(parts[0].rstrip(":：,，")):
+        return parts[1].strip() if len(parts) > 1 else ""
+    return text.strip()

@@ -110,7 +110,9 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 def start_long_connection(container: "Container", *, bot: FeishuBot | None = None) -> LongConnection:
     """Build the bot from the container (unless given) and start the long connection in a thread."""
-    feishu = bot or build_feishu(container.settings, container.router(), container.state())
+    feishu = bot or build_feishu(
+        container.settings, container.router(), container.state(), rules=container.conversation()
+    )
     thread = LongConnection(feishu)
     thread.start()
     return thread

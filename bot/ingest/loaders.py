@@ -7,6 +7,7 @@ Parsing lives in `bot.ingest.formats` (articles) and `bot.ingest.records` (FAQ a
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections import Counter
@@ -109,7 +110,7 @@ def _check_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
 def _identity(path: Path) -> Path:
     try:
         return path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11's Path.resolve)
         return path.absolute()
 
 
@@ -176,6 +177,8 @@ def _load_file(
     ext = file.suffix.lower()
     fmt = ARTICLE_FORMATS.get(ext) or RECORD_FORMATS.get(ext)
     try:
+        if file.is_symlink() and _is_symlink_loop(file):
+            raise LoaderError("symlink loop (the link points back to itself)")
         if fmt is None:
             raise LoaderError(_unsupported(ext))
         if ext in RECORD_FORMATS and kind == "kb":
@@ -212,6 +215,8 @@ def _unsupported(ext: str) -> str:
 def _read_bytes(file: Path) -> bytes:
     try:
         if not file.is_file():
+            if _is_symlink_loop(file):
+                raise LoaderError("symlink loop (the link points back to itself)")
             raise LoaderError("not a regular file" if file.exists() else "not found")
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -219,6 +224,14 @@ def _read_bytes(file: Path) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         raise LoaderError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _is_symlink_loop(file: Path) -> bool:
+    try:
+        os.stat(file)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _article_document(article: formats.Article, rel: str) -> Document:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.errors import CsCopilotError
 from bot.models import Attachment, PostedMessage, Reply
 
 
-class OutboundError(Exception):
-    """Delivery failed (the platform refused or could not be reached). Callers decide whether to retry."""
+class OutboundError(CsCopilotError):
+    """Delivery failed (the platform refused or could not be reached). Callers decide whether to retry.
+    The message is short and safe to log (a method name and the platform's error code, never a token)."""
+
+    message_key = "outbound_failed"
 
 
 class Outbound(Protocol):

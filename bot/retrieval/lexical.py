@@ -46,6 +46,14 @@ def _jieba() -> Any:
     return jieba
 
 
+def _bm25s() -> Any:
+    """bm25s, with its logger (set to DEBUG by the library at import) quietened to WARNING."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def identifiers(text: str) -> list[str]:
     """Order numbers, error codes, SKUs...: identifier-shaped tokens that contain a digit."""
     found = (m.group(0) for m in _IDENT.finditer(text.lower()))
@@ -88,8 +96,7 @@ class BM25Index:
         return len(self.chunk_ids)
 
     def build(self, chunk_ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]], version: str) -> None:
-        import bm25s
-
+        bm25s = _bm25s()
         self.chunk_ids = list(chunk_ids)
         self.meta = [_slim(m) for m in metas]
         self.version = version
@@ -180,8 +187,7 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path) -> "BM25Index | None":
-        import bm25s
-
+        bm25s = _bm25s()
         path = folder / "bm25"
         try:
             with open(path / "chunks.json", encoding="utf-8") as fh:

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from bot.messages import detect_language
 from bot.retrieval.lexical import BM25Index, identifiers
 from bot.retrieval.store import VectorStore
 
@@ -100,6 +101,7 @@ class Retriever:
     def __init__(
         self, store: VectorStore, index_dir: Path, mode: str = "hybrid", rrf_k: int = 60,
         bm25_weight: float = 0.25, dense_weight: float = 1.0, freshness_seconds: float = 30.0,
+        centring: bool = True, min_language_chunks: int = 20,
     ) -> None:
         self.store = store
         self.index_dir = Path(index_dir) / store.collection_name
@@ -111,6 +113,11 @@ class Retriever:
         self._checked_at = 0.0
         self._freshness = freshness_seconds
         self._lock = threading.RLock()
+        # cross-language search: per-language mean vectors of the corpus (Libovický et al. 2020), by corpus version
+        self.centring = centring
+        self.min_language_chunks = min_language_chunks
+        self._means: dict[str, np.ndarray] = {}
+        self._means_version: str | None = None
 
     # --- lexical index lifecycle -----------------------------------------------------------------
     def warm_up(self) -> None:
@@ -167,6 +174,9 @@ class Retriever:
                 doc_id = str(ch.metadata.get("doc_id", ch.chunk_id))
                 if doc_id not in dense_docs:
                     dense_docs[doc_id] = _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity)
+            centred = self._centred_dense(query, vector, depth, filters)
+            if centred is not None:
+                dense_docs = centred
         if mode in ("hybrid", "bm25"):
             lex = self._ensure_lexical()
             if lex is not None and len(lex):
@@ -189,6 +199,55 @@ class Retriever:
         fused = fused[:k]
         self._fill_texts(fused)
         return SearchResult(fused, top_sim, top_bm25, exact)
+
+    # --- cross-language dense search -------------------------------------------------------------------
+    def language_means(self) -> dict[str, np.ndarray]:
+        """Mean chunk vector per language of the corpus (languages with too few chunks are left out)."""
+        with self._lock:
+            version = self.store.corpus_version()
+            if self._means_version != version:
+                means = self.store.mean_vectors("lang")
+                self._means = {
+                    lang: mean for lang, (mean, n) in means.items()
+                    if lang in ("zh", "en") and n >= self.min_language_chunks
+                }
+                self._means_version = version
+            return self._means
+
+    def _centred_dense(
+        self, query: str, vector: list[float], depth: int, filters: Filters
+    ) -> dict[str, Hit] | None:
+        """Dense ranking with the per-language offset removed, searched per language partition and merged.
+
+        e5 vectors carry a language component: a question lies nearer to every text of its own language than
+        to the right answer in the other one. Subtracting the query language's mean vector from the query and
+        scoring a chunk of language L as cos(q', d) - q'.mean_L (the (q - mu_q).(d - mu_L) ranking up to the
+        chunk's norm) makes scores comparable across languages; each language is searched on its own so that
+        one language cannot fill the candidate list.
+        """
+        if not self.centring:
+            return None
+        means = self.language_means()
+        q_lang = detect_language(query)
+        if q_lang not in means:
+            return None
+        q = np.asarray(vector, dtype=np.float64) - means[q_lang]
+        norm = float(np.linalg.norm(q))
+        if norm == 0:
+            return None
+        q /= norm
+        base = filters.where()
+        scored: dict[str, tuple[float, Hit]] = {}
+        for lang, mean in means.items():
+            where: dict[str, Any] = {"lang": lang} if base is None else {"$and": [base, {"lang": lang}]}
+            offset = float(q @ mean)
+            for ch in self.store.query(q.tolist(), depth, where):
+                s = ch.similarity - offset
+                doc_id = str(ch.metadata.get("doc_id", ch.chunk_id))
+                if doc_id not in scored or s > scored[doc_id][0]:
+                    scored[doc_id] = (s, _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity))
+        ranked = sorted(scored.values(), key=lambda sh: -sh[0])
+        return {h.doc_id: h for _, h in ranked}
 
     def _promote_identifiers(self, query: str, fused: list[Hit], filters: Filters) -> tuple[list[Hit], tuple[str, ...]]:
         """Documents that contain an order number / error code / SKU of the query verbatim come first."""

@@ -3,15 +3,22 @@
 Every Chroma call goes through `_call`, which turns connection failures into `StoreUnavailable`
 so the bot can say "the knowledge store is unreachable" and stay up. The client is created lazily
 and re-created after a failure, so a Chroma server that comes back is picked up without a restart.
+With a Chroma server, every call (client creation included) has a deadline (CHROMA_TIMEOUT_SECONDS):
+a server that accepts connections but never answers becomes `StoreUnavailable` too, not a hang.
+
+Documents are all-or-nothing: every chunk carries its document's `doc_hash` and `chunk_count`, and
+`document_states()` reports a document as complete only when all `chunk_count` indices are present
+with one hash. The ingest pipeline trusts only complete documents as "unchanged".
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.config import Settings
@@ -30,12 +37,16 @@ def connect_chroma(settings: Settings) -> Callable[[], Any]:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     if settings.chroma_host:
         host, port, ssl = settings.chroma_host, settings.chroma_port, settings.chroma_ssl
+        timeout = settings.chroma_timeout_seconds
 
         def http_client() -> Any:
             import chromadb
 
-            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            _set_http_timeout(client, timeout)
+            return client
 
+        http_client.timeout_seconds = timeout  # type: ignore[attr-defined]  # read by VectorStore
         return http_client
     path = settings.data_dir / "chroma"
 
@@ -56,11 +67,51 @@ class ChunkHit:
     similarity: float
 
 
+@dataclass
+class DocState:
+    """What the store holds of one document (from its chunks' metadata)."""
+
+    doc_id: str
+    meta: dict[str, Any]  # metadata of its lowest-index chunk
+    hashes: set[str] = field(default_factory=set)
+    indices: set[int] = field(default_factory=set)
+    chunk_ids: list[str] = field(default_factory=list)
+    expected: int = 0  # chunk_count written on its chunks (the largest seen)
+
+    @property
+    def doc_hash(self) -> str:
+        return next(iter(self.hashes)) if len(self.hashes) == 1 else ""
+
+    @property
+    def complete(self) -> bool:
+        """All `chunk_count` chunks present, once each, with one hash."""
+        return (
+            len(self.hashes) == 1 and self.expected > 0 and len(self.chunk_ids) == self.expected
+            and self.indices == set(range(self.expected))
+        )
+
+    def problem(self) -> str:
+        if len(self.hashes) > 1:
+            return f"chunks from {len(self.hashes)} different versions"
+        if len(self.chunk_ids) != self.expected or self.indices != set(range(self.expected)):
+            return f"{len(self.indices & set(range(self.expected)))} of its {self.expected} chunks"
+        return ""
+
+
 class VectorStore:
-    def __init__(self, client: Any, collection_name: str, embedder: Embeddings) -> None:
-        """`client`: a chromadb client, or a zero-argument factory returning one."""
+    def __init__(
+        self, client: Any, collection_name: str, embedder: Embeddings, timeout_seconds: float | None = None
+    ) -> None:
+        """`client`: a chromadb client, or a zero-argument factory returning one.
+
+        timeout_seconds: deadline of each call (default: the factory's `timeout_seconds`, set by
+        `connect_chroma` for a Chroma server; none for the embedded store).
+        """
         self._factory: Callable[[], Any] = client if callable(client) and not hasattr(client, "heartbeat") else (
             lambda: client
+        )
+        self.timeout_seconds = timeout_seconds if timeout_seconds is not None else getattr(
+            self._factory, "timeout_seconds", None
         )
         self._client: Any = None
         self._collection: Any = None
@@ -73,10 +124,7 @@ class VectorStore:
     def _call(self, fn: Callable[[Any], T]) -> T:
         with self._lock:
             try:
-                if self._collection is None:
-                    self._client = self._factory()
-                    self._collection = self._open_collection(self._client)
-                return fn(self._collection)
+                return self._with_deadline(lambda: self._run(fn))
             except (StoreMismatch, StoreUnavailable):
                 raise
             except Exception as exc:
@@ -85,6 +133,35 @@ class VectorStore:
                     self._client = None
                     raise StoreUnavailable(f"Chroma is unreachable: {type(exc).__name__}: {exc}") from exc
                 raise
+
+    def _run(self, fn: Callable[[Any], T]) -> T:
+        if self._collection is None:
+            self._client = self._factory()
+            self._collection = self._open_collection(self._client)
+        return fn(self._collection)
+
+    def _with_deadline(self, work: Callable[[], T]) -> T:
+        """Run `work` within `timeout_seconds` (in a daemon thread, so a hung call cannot hold the process)."""
+        if not self.timeout_seconds:
+            return work()
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                box["value"] = work()
+            except BaseException as exc:  # handed to the caller below
+                box["error"] = exc
+
+        worker = threading.Thread(target=target, name="chroma-call", daemon=True)
+        worker.start()
+        worker.join(self.timeout_seconds)
+        if worker.is_alive():
+            self._collection = None
+            self._client = None
+            raise StoreUnavailable(f"Chroma did not answer within {self.timeout_seconds:g} s")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]  # type: ignore[no-any-return]
 
     def _open_collection(self, client: Any) -> Any:
         col = client.get_or_create_collection(
@@ -121,6 +198,37 @@ class VectorStore:
         for _, _, meta in self.iter_chunks(where={"chunk_index": 0}, documents=False):
             out[str(meta["doc_id"])] = meta
         return out
+
+    def document_states(self) -> dict[str, DocState]:
+        """doc_id -> what the store holds of it (every chunk's metadata is read once, in pages)."""
+        states: dict[str, DocState] = {}
+        for cid, _, meta in self.iter_chunks(documents=False):
+            doc_id = str(meta.get("doc_id", ""))
+            if not doc_id:
+                continue
+            index = int(meta.get("chunk_index", -1))
+            st = states.get(doc_id)
+            if st is None:
+                st = states[doc_id] = DocState(doc_id, meta)
+            elif index < int(st.meta.get("chunk_index", -1)):
+                st.meta = meta
+            st.hashes.add(str(meta.get("doc_hash", "")))
+            st.indices.add(index)
+            st.chunk_ids.append(cid)
+            st.expected = max(st.expected, int(meta.get("chunk_count", 0) or 0))
+        return states
+
+    def orphan_chunks(self) -> list[str]:
+        """Chunks that belong to no document: no doc_id, or an id that is not `doc_id#chunk_index`."""
+        out = []
+        for cid, _, meta in self.iter_chunks(documents=False):
+            doc_id = str(meta.get("doc_id", ""))
+            if not doc_id or cid != f"{doc_id}#{meta.get('chunk_index')}":
+                out.append(cid)
+        return out
+
+    def chunk_ids(self) -> set[str]:
+        return {cid for cid, _, _ in self.iter_chunks(documents=False)}
 
     def iter_chunks(
         self, where: dict[str, Any] | None = None, documents: bool = True
@@ -184,6 +292,56 @@ class VectorStore:
                     out[str(key)] = [float(x) for x in vector]
         return out
 
+    def get_embeddings(self, doc_ids: Sequence[str], batch: int = 200) -> dict[str, np.ndarray]:
+        """doc_id -> one unit-length vector per document: the mean of its chunks' stored vectors.
+
+        Read from Chroma by doc id in batches (nothing is embedded again), e.g. to cluster tickets.
+        Documents not in the store are left out.
+        """
+        sums: dict[str, np.ndarray] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(ids), batch):
+            part = ids[i : i + batch]
+            page = self._call(
+                lambda c: c.get(where={"doc_id": {"$in": part}}, include=["embeddings", "metadatas"])  # noqa: B023
+            )
+            embeddings = page.get("embeddings")
+            if embeddings is None:
+                continue
+            for meta, vector in zip(page["metadatas"], embeddings):
+                doc_id = str((meta or {}).get("doc_id", ""))
+                v = np.asarray(vector, dtype=np.float32)
+                sums[doc_id] = sums[doc_id] + v if doc_id in sums else v.copy()
+        out: dict[str, np.ndarray] = {}
+        for doc_id, total in sums.items():
+            norm = float(np.linalg.norm(total))
+            out[doc_id] = total / norm if norm > 0 else total
+        return out
+
+    def mean_vectors(self, key: str = "lang", batch: int = 2000) -> dict[str, tuple[np.ndarray, int]]:
+        """metadata value of `key` -> (mean of the stored chunk vectors, chunk count); read only, e.g. the
+        per-language mean that cross-language search subtracts (H7, additive)."""
+        sums: dict[str, np.ndarray] = {}
+        counts: dict[str, int] = {}
+        offset = 0
+        while True:
+            page = self._call(
+                lambda c: c.get(include=["embeddings", "metadatas"], limit=batch, offset=offset)  # noqa: B023
+            )
+            ids = page["ids"]
+            embeddings = page.get("embeddings")
+            if not ids or embeddings is None:
+                break
+            for meta, vector in zip(page["metadatas"], embeddings):
+                value = str((meta or {}).get(key, ""))
+                v = np.asarray(vector, dtype=np.float64)
+                sums[value] = sums[value] + v if value in sums else v.copy()
+                counts[value] = counts.get(value, 0) + 1
+            if len(ids) < batch:
+                break
+            offset += len(ids)
+        return {k: (sums[k] / counts[k], counts[k]) for k in sums}
+
     # --- writes ----------------------------------------------------------------------------------
     def upsert(
         self, ids: list[str], embeddings: list[list[float]], documents: list[str], metadatas: list[dict[str, Any]]
@@ -205,21 +363,42 @@ class VectorStore:
             part = doc_list[i : i + 500]
             self._call(lambda c: c.delete(where={"doc_id": {"$in": part}}))  # noqa: B023
 
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            self._call(lambda c: c.delete(ids=part))  # noqa: B023
+
     def reset(self) -> None:
         """Drop the collection (used by `ingest --rebuild`, e.g. after changing the embedder)."""
+        def drop() -> None:
+            client = self._client or self._factory()
+            try:
+                client.delete_collection(self.collection_name)
+            except Exception as exc:  # not found is fine
+                if _is_connection_error(exc):
+                    raise
+            self._client, self._collection = client, None
+
         with self._lock:
             try:
-                client = self._client or self._factory()
-                try:
-                    client.delete_collection(self.collection_name)
-                except Exception as exc:  # not found is fine
-                    if _is_connection_error(exc):
-                        raise
-                self._client, self._collection = client, None
+                self._with_deadline(drop)
+            except StoreUnavailable:
+                raise
             except Exception as exc:
                 if _is_connection_error(exc):
                     raise StoreUnavailable(f"Chroma is unreachable: {exc}") from exc
                 raise
+
+
+def _set_http_timeout(client: Any, seconds: float) -> None:
+    """chromadb's HTTP client has no timeout setting (httpx timeout=None): set one on its session."""
+    try:
+        import httpx
+
+        client._server._session.timeout = httpx.Timeout(seconds)
+    except Exception as exc:  # a chromadb without that attribute: the call deadline still applies
+        log.debug("could not set the Chroma HTTP timeout: %s", exc)
 
 
 def _is_connection_error(exc: BaseException) -> bool:

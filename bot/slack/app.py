@@ -8,6 +8,9 @@ Order of work for every request (HTTP or Socket Mode):
    and dropped once a replica has claimed them in the shared database.
 3. The listener's `ack` function, which answers Slack at once; then its lazy function, which does the
    slow work (answering) on the app's thread pool.
+
+Commands, buttons and forms are not listed here: the command registry decides (see handlers.py and
+actions.py), so a new command is a new module under bot/commands/ and nothing changes in this adapter.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -25,15 +30,19 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot import messages
 from bot.config import Settings
 from bot.errors import CsCopilotError
-from bot.router import CommandRouter, IncomingMessage, PartialCallback, Reply
-from bot.slack.actions import ACTION_IDS, ActionHandlers
-from bot.slack.common import RouterLike
+from bot.models import ActionEvent, FormSubmission, IncomingMessage, PartialCallback, Reply
+from bot.router import CommandRouter
+from bot.slack.actions import ActionHandlers
+from bot.slack.auth import WorkspaceAuthorization
+from bot.slack.common import FORM_CALLBACK_PREFIX, RouterLike
 from bot.slack.handlers import ConversationHandlers
-from bot.slack.streaming import DEFAULT_INTERVAL, UpdateBudget
+from bot.slack.streaming import DEFAULT_INTERVAL, Clock, UpdateBudget
 from bot.storage.db import StateStore
 
 if TYPE_CHECKING:
+    from bot.commands.base import CommandSpec
     from bot.container import Container
+    from bot.conversation import ConversationService
 
 log = logging.getLogger("bot.slack")
 
@@ -89,20 +98,54 @@ def dedupe_middleware(state: StateStore) -> Callable[..., BoltResponse]:
 
 class ContainerRouter:
     """Resolves `container.router()` on first use, so the server starts (and acks) even while the
-    knowledge base is unreachable; a failure becomes the usual friendly error reply."""
+    core is unreachable; a failure becomes the usual friendly error reply."""
 
     def __init__(self, container: "Container") -> None:
-        self._container = container
+        self.container = container
+
+    def _router(self) -> RouterLike:
+        return self.container.router()
+
+    def warm(self) -> None:
+        """Build the router (it imports every command module) before the first request needs it."""
+        try:
+            self._router()
+        except Exception as exc:
+            log.warning("the command router could not be built yet: %s: %s", type(exc).__name__, exc)
+
+    def spec_for(self, msg: IncomingMessage) -> "CommandSpec | None":
+        try:
+            return self._router().spec_for(msg)
+        except Exception as exc:
+            log.warning("the command router is unavailable: %s: %s", type(exc).__name__, exc)
+            return None
 
     def handle(self, msg: IncomingMessage, on_partial: PartialCallback | None = None) -> Reply:
         try:
-            router = self._container.router()
+            router = self._router()
         except Exception as exc:
-            lang = msg.language or messages.detect_language(msg.text)
-            key = exc.message_key if isinstance(exc, CsCopilotError) else "internal_error"
-            log.warning("the answering service is unavailable: %s: %s", type(exc).__name__, exc)
-            return CommandRouter.error_reply(key, lang)
+            return self._unavailable(exc, msg.language or messages.detect_language(msg.text))
         return router.handle(msg, on_partial)
+
+    def handle_action(self, event: ActionEvent) -> Reply | None:
+        try:
+            router = self._router()
+        except Exception as exc:
+            return self._unavailable(exc, event.language or "en")
+        return router.handle_action(event)
+
+    def handle_form(self, sub: FormSubmission) -> Reply:
+        try:
+            router = self._router()
+        except Exception as exc:
+            return self._unavailable(exc, sub.language or "en")
+        return router.handle_form(sub)
+
+    @staticmethod
+    def _unavailable(exc: Exception, lang: str) -> Reply:
+        key = exc.message_key if isinstance(exc, CsCopilotError) else "internal_error"
+        log.warning("the command router is unavailable: %s: %s", type(exc).__name__, exc)
+        return CommandRouter.error_reply(key, lang)
 
 
 def build_slack_app(
@@ -110,64 +153,85 @@ def build_slack_app(
     router: RouterLike,
     state: StateStore,
     *,
+    conversation: "ConversationService | None" = None,
     client: WebClient | None = None,
     lazy: bool = True,
     update_interval: float = DEFAULT_INTERVAL,
     workers: int = 16,
+    clock: Clock = time.monotonic,
 ) -> App:
     """The Bolt app. `lazy=True` (production): ack at once, answer on the thread pool afterwards.
     `lazy=False`: the listener answers before Bolt returns (handy in tests: dispatch() returns when done).
+    `conversation` defaults to the conversation service on `state`; `clock` drives the streaming throttle.
 
     No network call happens here: `auth.test` runs (once, cached) on the first request."""
+    from bot.conversation import ConversationService
+
     web = client or build_web_client(settings)
     # Without a signing secret (Socket Mode only), use a random one so no HTTP request can ever verify.
     signing_secret = settings.slack_signing_secret.get_secret_value() or secrets.token_hex(32)
     app = App(
         name="cs-copilot",
-        client=web,
+        client=(auth := WorkspaceAuthorization(web)).client,  # bot.slack.auth: acks even without auth.test
+        authorize=auth,
         signing_secret=signing_secret,
         process_before_response=True,  # ack functions run in the request thread; slow work is lazy
         token_verification_enabled=False,
         request_verification_enabled=True,
         listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work"),
     )
-    conversation = ConversationHandlers(
-        settings, router, state, update_interval=update_interval, budget=UpdateBudget()
+    if isinstance(router, ContainerRouter):
+        # Commands are imported on first use; do it now, off the request path (the 3 s ack budget).
+        threading.Thread(target=router.warm, name="slack-warm-router", daemon=True).start()
+        if conversation is None:
+            conversation = router.container.conversation()
+    rules = conversation or ConversationService(state)
+    talk = ConversationHandlers(
+        settings, router, rules, update_interval=update_interval, budget=UpdateBudget(clock=clock), clock=clock
     )
-    buttons = ActionHandlers(settings, state)
+    clicks = ActionHandlers(settings, router, rules)
     app.use(dedupe_middleware(state))
 
+    # One listener each: every slash command (the manifest lists the registered ones; the router
+    # answers an unknown one), every button (answer buttons, else the owning command), every form.
     commands = app.command(re.compile(r"^/"))
     mentions = app.event("app_mention")
     messages_ = app.event("message")
-    actions = app.action(re.compile(rf"^(?:{'|'.join(ACTION_IDS)})$"))
+    actions = app.action(re.compile(r"."))
+    views = app.view(re.compile(rf"^{re.escape(FORM_CALLBACK_PREFIX)}"))
     if lazy:
-        commands(ack=conversation.ack_command, lazy=[conversation.on_command])
-        mentions(ack=conversation.ack_event, lazy=[conversation.on_mention])
-        messages_(ack=conversation.ack_event, lazy=[conversation.on_message])
-        actions(ack=buttons.ack_action, lazy=[buttons.on_action])
+        commands(ack=talk.ack_command, lazy=[talk.on_command])
+        mentions(ack=talk.ack_event, lazy=[talk.on_mention])
+        messages_(ack=talk.ack_event, lazy=[talk.on_message])
+        actions(ack=clicks.ack_action, lazy=[clicks.on_action])
+        views(ack=clicks.ack_view, lazy=[clicks.on_view])
         return app
 
-    def command_inline(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        conversation.ack_command(ack, command)
-        conversation.on_command(command, respond)
+    def command_inline(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        talk.ack_command(ack, command)
+        talk.on_command(command, respond, client)
 
     def mention_inline(ack: Ack, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         ack()
-        conversation.on_mention(event, context, client)
+        talk.on_mention(event, context, client)
 
     def message_inline(ack: Ack, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         ack()
-        conversation.on_message(event, context, client)
+        talk.on_message(event, context, client)
 
     def action_inline(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        buttons.on_action(body, action, respond, client)
+        clicks.on_action(body, action, respond, client)
+
+    def view_inline(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        ack()
+        clicks.on_view(body, view, client)
 
     commands(command_inline)
     mentions(mention_inline)
     messages_(message_inline)
     actions(action_inline)
+    views(view_inline)
     return app

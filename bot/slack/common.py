@@ -1,29 +1,33 @@
-"""Helpers shared by the Slack listeners: text conventions, answer records, failure reporting."""
+"""Helpers shared by the Slack listeners: text conventions, the router protocol, which replies are
+recorded as answers, where a reply goes, failure reporting."""
 
 from __future__ import annotations
 
 import logging
 import re
-import uuid
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from slack_sdk.webhook import WebhookResponse
 
 from bot import messages
 from bot.errors import CsCopilotError
 from bot.logs import correlation_id
-from bot.router import IncomingMessage, PartialCallback, Reply
-from bot.slack.blocks import reply_to_payload
-from bot.storage.db import StateStore
+from bot.models import ActionEvent, FormSubmission, IncomingMessage, PartialCallback, Reply
+from bot.router import parse_command
+
+if TYPE_CHECKING:
+    from bot.commands.base import CommandSpec
+    from bot.conversation import ConversationService
 
 log = logging.getLogger("bot.slack")
 
 PLATFORM = "slack"
-COMMAND_ALIASES = {"/cs-help": "/help"}
+# Buttons under every recorded answer, handled by the adapter through the conversation service;
+# any other button belongs to a registered command and goes to `router.handle_action`.
+ANSWER_ACTIONS = frozenset({"feedback_up", "feedback_down", "share", "need_human"})
+FORM_CALLBACK_PREFIX = "form:"  # modal callback_id = "form:{command}:{form_id}"
+CHANNEL_KEY = "_slack_channel"  # added to a modal's private_metadata: a view_submission carries no channel
 
-_FLAG_WORDS = r"(?:--private|-p|only\s+me)"
-_PRIVATE_START = re.compile(rf"^\s*(?:{_FLAG_WORDS}(?=$|[\s:：,，])|仅自己)[\s:：,，]*", re.I)
-_PRIVATE_END = re.compile(rf"(?:(?:^|(?<=\s)){_FLAG_WORDS}|仅自己)[\s。.!！]*$", re.I)
 _USER_GROUP_ID = re.compile(r"S[A-Z0-9]{6,}")
 
 
@@ -32,23 +36,58 @@ class RouterLike(Protocol):
 
     def handle(self, msg: IncomingMessage, on_partial: PartialCallback | None = None) -> Reply: ...
 
+    def spec_for(self, msg: IncomingMessage) -> "CommandSpec | None": ...
+
+    def handle_action(self, event: ActionEvent) -> Reply | None: ...
+
+    def handle_form(self, sub: FormSubmission) -> Reply: ...
+
 
 class SlackDeliveryError(CsCopilotError):
     """Slack refused a message (response_url answered with an error status)."""
 
 
-def split_private_flag(text: str) -> tuple[str, bool]:
-    """('question', True) when the asker wants the answer only for themselves.
+def base_action_id(action_id: str) -> str:
+    """The renderer makes repeated action ids unique with a `~N` suffix; this is the id without it."""
+    return action_id.split("~", 1)[0]
 
-    Convention: the text starts or ends with `--private`, `-p`, `only me` or `仅自己`."""
-    private = False
-    match = _PRIVATE_START.match(text)
-    if match:
-        text, private = text[match.end() :], True
-    match = _PRIVATE_END.search(text)
-    if match:
-        text, private = text[: match.start()], True
-    return text.strip(" \t\r\n:：,，"), private
+
+def command_argument(text: str) -> str:
+    """What a message asks the command to work on: the text after `/cmd`, or the whole plain text."""
+    command, rest = parse_command(text)
+    return rest if command is not None else text
+
+
+def shows_placeholder(spec: "CommandSpec | None", argument: str) -> bool:
+    """Slow commands get a placeholder ("Looking that up…") first, unless they need text and got none
+    (then the router answers at once with the command's usage)."""
+    return spec is not None and spec.slow and (bool(argument.strip()) or not spec.needs_text)
+
+
+def is_private(reply: Reply, spec: "CommandSpec | None") -> bool:
+    """Who sees a reply: the reply's own choice (e.g. `/ask --private`), else the command's default.
+    Errors and unknown commands are only for the asker."""
+    if reply.kind == "error" or (spec is None and reply.visibility is None):
+        return True
+    return (reply.visibility or (spec.visibility if spec else "private")) == "private"
+
+
+def record_if_answer(
+    conversation: "ConversationService",
+    reply: Reply,
+    *,
+    user_id: str,
+    channel_id: str,
+    thread_key: str = "",
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """The one place that decides which replies get the answer buttons: answers are recorded and
+    their id goes on the buttons; "" for anything else (or when the database failed)."""
+    if reply.kind != "answer":
+        return ""
+    return conversation.record_answer(
+        reply, platform=PLATFORM, user_id=user_id, channel_id=channel_id, thread_key=thread_key, extra=extra
+    )
 
 
 def strip_mentions(text: str, bot_user_id: str | None) -> str:
@@ -70,26 +109,6 @@ def oncall_mention(group: str) -> str:
 
 def thread_key(channel: str, thread_ts: str) -> str:
     return f"{PLATFORM}:{channel}:{thread_ts}"
-
-
-def record_answer(state: StateStore, reply: Reply, user_id: str, channel_id: str, **extra: Any) -> str:
-    """Store the answer so its buttons can find it; returns the answer id ("" if the DB failed:
-    the answer is still shown, without buttons)."""
-    answer_id = uuid.uuid4().hex
-    payload = {"reply": reply_to_payload(reply), **extra}
-    try:
-        state.record_answer(
-            answer_id, PLATFORM, user_id, channel_id, reply.question, reply.text, payload=payload
-        )
-    except Exception as exc:
-        log.warning(
-            "could not record answer %s (ref %s): %s; sending it without buttons",
-            answer_id,
-            correlation_id(),
-            exc,
-        )
-        return ""
-    return answer_id
 
 
 def check_webhook(resp: WebhookResponse) -> None:

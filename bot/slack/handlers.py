@@ -1,14 +1,18 @@
 """Slash commands, mentions, direct messages and thread follow-ups.
 
 Each Bolt listener is split in two: an `ack_*` function that Bolt runs at once (the HTTP response /
-Socket Mode ack), and a lazy `on_*` function that does the slow work (answering) afterwards.
+Socket Mode ack), and a lazy `on_*` function that does the slow work (answering) afterwards. Which
+command a message runs, whether it is slow (placeholder first) and who sees its reply come from the
+command registry (`router.spec_for`); answers are recorded through the conversation service.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -17,26 +21,39 @@ from slack_sdk.errors import SlackApiError
 from bot import messages
 from bot.config import Settings
 from bot.logs import new_correlation_id
-from bot.router import IncomingMessage, Reply
-from bot.slack.blocks import compact_blocks, cut, fallback_text, render_partial, render_reply, section
+from bot.models import Form, IncomingMessage, Reply
+from bot.slack.blocks import compact_blocks, cut, fallback_text, render_modal, render_partial, render_reply, section
 from bot.slack.common import (
-    COMMAND_ALIASES,
+    CHANNEL_KEY,
     PLATFORM,
     RouterLike,
     check_webhook,
-    record_answer,
+    command_argument,
+    is_private,
+    record_if_answer,
     report_failure,
-    split_private_flag,
+    shows_placeholder,
     strip_mentions,
     thread_key,
 )
-from bot.slack.streaming import DEFAULT_INTERVAL, StreamingMessage, UpdateBudget
-from bot.storage.db import StateStore
+from bot.slack.streaming import DEFAULT_INTERVAL, Clock, StreamingMessage, UpdateBudget
+
+if TYPE_CHECKING:
+    from bot.commands.base import CommandSpec
+    from bot.conversation import ConversationService
 
 log = logging.getLogger("bot.slack")
 
 # Errors meaning "Slack did not like these blocks": retry once with a compact rendering.
 BLOCK_ERRORS = frozenset({"invalid_blocks", "msg_blocks_too_long", "msg_too_long", "invalid_blocks_format"})
+
+
+def open_form(client: WebClient, trigger_id: str, form: Form, channel_id: str, lang: str = "en") -> None:
+    """Open `form` as a modal (views.open; the trigger id is single-use and valid for 3 s). The channel
+    travels in the modal's private_metadata, because a view_submission does not say where it came from."""
+    if channel_id:
+        form = dataclasses.replace(form, context={**form.context, CHANNEL_KEY: channel_id})
+    client.views_open(trigger_id=trigger_id, view=render_modal(form, lang))
 
 
 @dataclass
@@ -46,6 +63,7 @@ class _Target:
     channel: str
     thread_ts: str | None
     ts: str | None = None
+    is_dm: bool = False
 
 
 class ConversationHandlers:
@@ -53,61 +71,66 @@ class ConversationHandlers:
         self,
         settings: Settings,
         router: RouterLike,
-        state: StateStore,
+        conversation: "ConversationService",
         *,
         update_interval: float = DEFAULT_INTERVAL,
         budget: UpdateBudget | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.settings = settings
         self.router = router
-        self.state = state
+        self.conversation = conversation
         self.update_interval = update_interval
-        self.budget = budget or UpdateBudget()
+        self.clock = clock
+        self.budget = budget or UpdateBudget(clock=clock)
 
     # --- slash commands ------------------------------------------------------------------------
 
+    @staticmethod
+    def _command_message(command: dict[str, Any]) -> IncomingMessage:
+        return IncomingMessage(
+            text=str(command.get("text") or ""),
+            user_id=str(command.get("user_id", "")),
+            channel_id=str(command.get("channel_id", "")),
+            platform=PLATFORM,
+            command=str(command.get("command", "")).lower(),
+        )
+
     def ack_command(self, ack: Ack, command: dict[str, Any]) -> None:
-        """Acknowledge within Slack's 3 s: a tiny ephemeral "thinking" for questions, empty otherwise."""
-        name = str(command.get("command", "")).lower()
-        name = COMMAND_ALIASES.get(name, name)
-        question, _ = split_private_flag(str(command.get("text") or ""))
-        if name == "/ask" and question:
-            ack(text=messages.text("thinking", messages.detect_language(question)))
+        """Acknowledge within Slack's 3 s: a tiny ephemeral "thinking" for slow commands, empty otherwise."""
+        msg = self._command_message(command)
+        if shows_placeholder(self.router.spec_for(msg), msg.text):
+            ack(text=messages.text("thinking", messages.detect_language(msg.text)))
         else:
             ack()
 
-    def on_command(self, command: dict[str, Any], respond: Respond) -> None:
+    def on_command(self, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         new_correlation_id()
-        raw_name = str(command.get("command", "")).lower()
-        question, private = split_private_flag(str(command.get("text") or ""))
-        lang = messages.detect_language(question)
-        user, channel = str(command.get("user_id", "")), str(command.get("channel_id", ""))
+        msg = self._command_message(command)
+        lang = messages.detect_language(msg.text)
 
         def notify(text: str) -> None:
-            respond(text=text, response_type="ephemeral")
+            check_webhook(respond(text=text, response_type="ephemeral"))
 
         try:
-            msg = IncomingMessage(
-                text=question,
-                user_id=user,
-                channel_id=channel,
-                platform=PLATFORM,
-                command=COMMAND_ALIASES.get(raw_name, raw_name),
-            )
+            spec = self.router.spec_for(msg)
             reply = self.router.handle(msg)
             lang = reply.language
-            if reply.kind != "answer":  # help, coming soon, empty input, errors: only for the asker
-                self._respond(respond, reply, "", response_type="ephemeral")
+            if reply.form is not None:
+                open_form(client, str(command.get("trigger_id", "")), reply.form, msg.channel_id, lang)
                 return
-            answer_id = record_answer(
-                self.state,
+            private = is_private(reply, spec)
+            answer_id = record_if_answer(
+                self.conversation,
                 reply,
-                user,
-                channel,
-                surface="slash",
-                command=raw_name,
-                private=private,
-                team_id=command.get("team_id", ""),
+                user_id=msg.user_id,
+                channel_id=msg.channel_id,
+                extra={
+                    "surface": "slash",
+                    "command": msg.command,
+                    "private": private,
+                    "team_id": command.get("team_id", ""),
+                },
             )
             self._respond(
                 respond,
@@ -145,7 +168,8 @@ class ConversationHandlers:
         root = str(event.get("thread_ts") or event.get("ts", ""))
         text = strip_mentions(str(event.get("text") or ""), context.bot_user_id)
         self._converse(
-            client, _Target(channel, root), str(event.get("user", "")), text, thread_key(channel, root)
+            client, _Target(channel, root), str(event.get("user", "")), text, thread_key(channel, root),
+            str(event.get("ts", "")),
         )
 
     def on_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -163,31 +187,39 @@ class ConversationHandlers:
         user = str(event["user"])
         if event.get("channel_type") == "im":
             key = thread_key(channel, str(thread_ts or ts))
-            self._converse(
-                client, _Target(channel, thread_ts), user, strip_mentions(text, context.bot_user_id), key
-            )
+            target = _Target(channel, thread_ts, is_dm=True)
+            self._converse(client, target, user, strip_mentions(text, context.bot_user_id), key, ts)
             return
         if not thread_ts or thread_ts == ts:
             return  # a top-level channel message: the bot only answers when mentioned
         if context.bot_user_id and f"<@{context.bot_user_id}" in text:
             return  # the app_mention event for the same message answers it
         key = thread_key(channel, str(thread_ts))
-        if not self.state.thread_turns(key, limit=1):
+        if not self.conversation.thread_turns(key, limit=1):
             return  # a thread the bot is not part of
-        self._converse(client, _Target(channel, str(thread_ts)), user, text, key)
+        self._converse(client, _Target(channel, str(thread_ts)), user, text, key, ts)
 
     # --- answering in a conversation -----------------------------------------------------------------
 
-    def _converse(self, client: WebClient, target: _Target, user: str, text: str, key: str) -> None:
+    def _converse(
+        self, client: WebClient, target: _Target, user: str, text: str, key: str, message_ts: str
+    ) -> None:
         lang = messages.detect_language(text)
         try:
-            history = tuple(self.state.thread_turns(key))
-            self.state.append_turn(key, text)  # before answering: follow-ups find the thread at once
+            history = tuple(self.conversation.thread_turns(key))
+            self.conversation.remember_turn(key, text)  # before answering: follow-ups find the thread at once
             msg = IncomingMessage(
-                text=text, user_id=user, channel_id=target.channel, platform=PLATFORM, thread_history=history
+                text=text,
+                user_id=user,
+                channel_id=target.channel,
+                platform=PLATFORM,
+                thread_history=history,
+                thread_key=key,
+                message_id=message_ts,
             )
-            if not text:
-                self._post(client, target, self.router.handle(msg), "")
+            spec = self.router.spec_for(msg)
+            if not shows_placeholder(spec, command_argument(text)):
+                self._finish(client, target, user, key, self.router.handle(msg), spec)
                 return
             posted = client.chat_postMessage(
                 channel=target.channel, thread_ts=target.thread_ts, text=messages.text("thinking", lang)
@@ -199,26 +231,45 @@ class ConversationHandlers:
                 ),
                 interval=self.update_interval,
                 budget=self.budget,
+                clock=self.clock,
             )
             try:
                 reply = self.router.handle(msg, on_partial=stream.partial)
             finally:
                 stream.close()
             lang = reply.language
-            answer_id = ""
-            if reply.kind == "answer":
-                answer_id = record_answer(
-                    self.state,
-                    reply,
-                    user,
-                    target.channel,
-                    surface="conversation",
-                    thread_ts=target.thread_ts or "",
-                    message_ts=target.ts,
-                )
-            self._post(client, target, reply, answer_id)
+            self._finish(client, target, user, key, reply, spec)
         except Exception as exc:
             report_failure(exc, lang, lambda note: self._notify(client, target, note))
+
+    def _finish(
+        self, client: WebClient, target: _Target, user: str, key: str, reply: Reply, spec: "CommandSpec | None"
+    ) -> None:
+        """Deliver the final reply: in place of the placeholder, or privately to the asker."""
+        if reply.form is not None:  # a message carries no trigger_id: a modal needs the slash command
+            command = reply.form.command or (spec.name if spec is not None else "/help")
+            hint = messages.text("slack_form_use_command", reply.language, command=command)
+            note = dataclasses.replace(reply, text=f"{reply.text}\n\n{hint}".strip(), form=None, kind="info")
+            self._post(client, target, note, "")
+            return
+        private = is_private(reply, spec) and not target.is_dm and reply.kind != "error"
+        answer_id = record_if_answer(
+            self.conversation,
+            reply,
+            user_id=user,
+            channel_id=target.channel,
+            thread_key=key,
+            extra={
+                "surface": "conversation",
+                "thread_ts": target.thread_ts or "",
+                "message_ts": target.ts or "",
+                "private": private,
+            },
+        )
+        if private:
+            self._post_private(client, target, user, reply, answer_id)
+            return
+        self._post(client, target, reply, answer_id)
 
     def _post(self, client: WebClient, target: _Target, reply: Reply, answer_id: str) -> None:
         """Replace the placeholder with the final answer (or post it when there is no placeholder)."""
@@ -230,6 +281,22 @@ class ConversationHandlers:
                 raise
             log.warning("Slack rejected the answer blocks (%s); retrying compact", exc.response.get("error"))
             self._send(client, target, fallback_text(reply), compact_blocks(reply, answer_id))
+
+    def _post_private(
+        self, client: WebClient, target: _Target, user: str, reply: Reply, answer_id: str
+    ) -> None:
+        """A private reply in a channel thread: shown only to the asker (with Share to channel); the
+        public placeholder is removed."""
+        if target.ts:
+            try:
+                client.chat_delete(channel=target.channel, ts=target.ts)
+            except SlackApiError as exc:
+                log.info("could not remove the placeholder (%s)", exc.response.get("error"))
+            target.ts = None
+        blocks = render_reply(reply, answer_id, shareable=bool(answer_id))
+        client.chat_postEphemeral(
+            channel=target.channel, user=user, thread_ts=target.thread_ts, text=fallback_text(reply), blocks=blocks
+        )
 
     def _send(self, client: WebClient, target: _Target, text: str, blocks: list[dict[str, Any]]) -> None:
         if target.ts:

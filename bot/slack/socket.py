@@ -30,7 +30,9 @@ def start_socket_mode(container: "Container", *, client: WebClient | None = None
         raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (an app-level token, xapp-…)")
     if not settings.slack_bot_token.get_secret_value() and client is None:
         raise ConfigError("Socket Mode needs SLACK_BOT_TOKEN (xoxb-…) to answer")
-    app = build_slack_app(settings, ContainerRouter(container), container.state(), client=client)
+    app = build_slack_app(
+        settings, ContainerRouter(container), container.state(), conversation=container.conversation(), client=client
+    )
     handler = SocketModeHandler(app, app_token=app_token)
     handler.connect()
     return handler

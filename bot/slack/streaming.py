@@ -3,8 +3,11 @@
 `chat.update` is a Tier 3 method (about 50 calls per minute per workspace), so a streaming answer
 updates its message at most once per `interval` seconds (1.2 s by default), and every streaming
 message of an app shares one `UpdateBudget` so many concurrent answers stay under the workspace
-limit. Partial updates are sent from a background thread, so the model's streaming thread never
-waits on Slack; the final version is always sent by the caller after `close()`.
+limit. Whether a partial text is sent is decided when it arrives, with the injected `clock` (no
+timers, no sleeping: tests drive time with a fake clock); texts arriving within the interval are
+dropped, the final version is always sent by the caller after `close()`. The sending itself happens
+on a background thread, so the model's streaming thread never waits on Slack; when Slack is slower
+than the interval, only the latest due text waits to be sent (older ones are superseded).
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from typing import Callable
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 1.2
+Clock = Callable[[], float]
 
 
 class UpdateBudget:
     """A token bucket for optional (partial) updates shared by every message of one app."""
 
-    def __init__(self, per_minute: float = 40, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: float = 40, clock: Clock = time.monotonic) -> None:
         self._capacity = max(1.0, per_minute)
         self._rate = per_minute / 60.0
         self._clock = clock
@@ -42,7 +46,7 @@ class UpdateBudget:
 
 
 class StreamingMessage:
-    """Collects partial texts and sends the latest one at most once per `interval` seconds."""
+    """Sends the latest partial text at most once per `interval` seconds of `clock` time."""
 
     def __init__(
         self,
@@ -50,32 +54,48 @@ class StreamingMessage:
         *,
         interval: float = DEFAULT_INTERVAL,
         budget: UpdateBudget | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         self._send = send
         self._interval = interval
         self._budget = budget
+        self._clock = clock
         self._cond = threading.Condition()
-        self._pending: str | None = None
+        self._queued: str | None = None  # due, waiting for the sender thread
+        self._busy = False  # the sender thread is inside send()
         self._closed = False
+        self._broken = False
         self._thread: threading.Thread | None = None
-        self._last = time.monotonic()  # the placeholder message was just posted
-        self.partials = 0
+        self._last = clock()  # the placeholder message was just posted
+        self.partials = 0  # partial texts received
+        self.due = 0  # texts that were due (interval passed, budget allowed)
         self.sent = 0
+        self.superseded = 0  # due texts replaced by a later one before the sender thread took them
 
     def partial(self, text: str) -> None:
-        """The `on_partial` callback: remember the latest text; never blocks on Slack."""
+        """The `on_partial` callback: decide at once whether `text` is due; never blocks on Slack."""
         with self._cond:
-            if self._closed:
+            if self._closed or self._broken:
                 return  # e.g. a model thread still streaming after its answer timed out
             self.partials += 1
-            self._pending = text
+            now = self._clock()
+            if now - self._last < self._interval:
+                return
+            if self._budget is not None and not self._budget.try_take():
+                return
+            self._last = now
+            self.due += 1
+            if self._queued is not None:
+                self.superseded += 1
+            self._queued = text
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="slack-stream", daemon=True)
                 self._thread.start()
             self._cond.notify()
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop partial updates; waits for one in flight so the final update is the last one."""
+        """Stop partial updates; a text already due is still sent, and an update in flight finishes,
+        so the caller's final update is the last one."""
         with self._cond:
             self._closed = True
             self._cond.notify()
@@ -86,23 +106,17 @@ class StreamingMessage:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while self._pending is None and not self._closed:
+                while self._queued is None and not self._closed:
                     self._cond.wait()
-                if self._closed:
+                if self._queued is None or self._broken:
                     return
-                delay = self._last + self._interval - time.monotonic()
-                if delay > 0:
-                    self._cond.wait(delay)
-                    continue
-                text, self._pending = self._pending, None
-                self._last = time.monotonic()
-            if text is None or (self._budget is not None and not self._budget.try_take()):
-                continue
+                text, self._queued = self._queued, None
             try:
                 self._send(text)
                 self.sent += 1
             except Exception as exc:  # a partial update is optional: stop trying, the final one follows
                 log.warning("partial update failed, streaming disabled for this answer: %s", exc)
                 with self._cond:
-                    self._closed = True
+                    self._broken = True
+                    self._queued = None
                 return

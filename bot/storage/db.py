@@ -1,201 +1,131 @@
 """The state database: SQLite on one machine, PostgreSQL when a team scales out.
 
 Holds what must be shared by every replica: which platform events were already handled
-(de-duplication of retries/redeliveries), answer feedback, and the record of answers given.
-SQL is written once with `?` placeholders and translated for psycopg.
+(de-duplication of retries/redeliveries), the record of answers given, feedback and votes,
+conversation turns, and tickets as rows. `Database(url)` opens a pooled SQLAlchemy engine and
+migrates the schema to the newest Alembic revision; `StateStore(db)` is the facade the adapters use,
+over one small repository per concern (`state.events`, `.answers`, `.votes`, `.threads`, `.tickets`).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
-import time
-from pathlib import Path
-from typing import Any, Iterator, Sequence
-from contextlib import contextmanager
+import re
+from typing import Any, Sequence
 
-from bot.errors import DatabaseError
+from sqlalchemy import text
 
-_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS processed_events (
-        event_key TEXT PRIMARY KEY,
-        created_at DOUBLE PRECISION NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        id {autoinc},
-        platform TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        question TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        rating INTEGER NOT NULL,
-        extra TEXT NOT NULL DEFAULT '{{}}',
-        created_at DOUBLE PRECISION NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS thread_turns (
-        id {autoinc},
-        thread_key TEXT NOT NULL,
-        text TEXT NOT NULL,
-        created_at DOUBLE PRECISION NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS thread_turns_key ON thread_turns (thread_key, id)",
-    """CREATE TABLE IF NOT EXISTS answers (
-        answer_id TEXT PRIMARY KEY,
-        platform TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        question TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        payload TEXT NOT NULL DEFAULT '{{}}',
-        created_at DOUBLE PRECISION NOT NULL
-    )""",
-]
+from bot.storage.answers import AnswersRepository
+from bot.storage.engine import DEFAULT_TIMEOUT_SECONDS, Repository, describe, guard, is_postgres, make_engine
+from bot.storage.events import DEFAULT_TTL_SECONDS, EventsRepository
+from bot.storage.migrate import upgrade_engine
+from bot.storage.threads import ThreadsRepository
+from bot.storage.tickets import TicketsRepository
+from bot.storage.votes import FeedbackRepository
+
+_QMARK = re.compile(r"\?")
 
 
 class Database:
-    """A thin, thread-safe wrapper over sqlite3 or psycopg (PostgreSQL)."""
+    """A pooled, thread-safe engine on `url` (sqlite:///path or postgresql://...), migrated to head.
 
-    def __init__(self, url: str) -> None:
+    Raises `DatabaseError` (never a driver exception) when the database cannot be opened or migrated.
+    """
+
+    def __init__(self, url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS, migrate: bool = True) -> None:
         self.url = url
-        self.is_postgres = url.startswith(("postgresql://", "postgres://"))
-        self._lock = threading.Lock()
-        self._conn: Any = None
-        try:
-            self._connect()
-            self._migrate()
-        except DatabaseError:
-            raise
-        except Exception as exc:  # driver errors differ between engines
-            raise DatabaseError(f"cannot open database {self.describe()}: {type(exc).__name__}") from exc
+        self.engine = make_engine(url, timeout_seconds)
+        self.is_postgres = is_postgres(self.engine)
+        self.revision = ""
+        if migrate:
+            try:
+                self.revision = upgrade_engine(self.engine)
+            except Exception:
+                self.engine.dispose()
+                raise
 
     def describe(self) -> str:
-        if self.is_postgres:
-            return self.url.split("@")[-1]  # never the credentials
-        return self.url
-
-    def _connect(self) -> None:
-        if self.is_postgres:
-            import psycopg
-
-            self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
-        else:
-            path = self.url.removeprefix("sqlite:///").removeprefix("sqlite://")
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None, timeout=10)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-
-    def _migrate(self) -> None:
-        autoinc = "BIGSERIAL PRIMARY KEY" if self.is_postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
-        for stmt in _SCHEMA:
-            self.execute(stmt.format(autoinc=autoinc))
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.is_postgres else sql
+        return describe(self.url)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run a statement; returns the number of affected rows."""
-        with self._cursor() as cur:
-            cur.execute(self._sql(sql), tuple(params))
-            return int(cur.rowcount or 0)
+        """Ad-hoc SQL for tests and operators (`?` placeholders); returns the affected row count.
+
+        The application itself goes through the repositories.
+        """
+        statement, bound = _positional(sql, params)
+        with guard(self.describe()), self.engine.begin() as conn:
+            return int(conn.execute(statement, bound).rowcount or 0)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._cursor() as cur:
-            cur.execute(self._sql(sql), tuple(params))
-            return [tuple(r) for r in cur.fetchall()]
-
-    @contextmanager
-    def _cursor(self) -> Iterator[Any]:
-        with self._lock:
-            try:
-                cur = self._conn.cursor()
-                try:
-                    yield cur
-                finally:
-                    cur.close()
-            except DatabaseError:
-                raise
-            except Exception as exc:
-                raise DatabaseError(f"database error on {self.describe()}: {type(exc).__name__}: {exc}") from exc
+        """Ad-hoc SELECT for tests and operators (`?` placeholders)."""
+        statement, bound = _positional(sql, params)
+        with guard(self.describe()), self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(statement, bound)]
 
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self.engine.dispose()
+
+
+def _positional(sql: str, params: Sequence[Any]) -> tuple[Any, dict[str, Any]]:
+    """`?` placeholders as SQLAlchemy bound parameters (each engine then uses its own style)."""
+    counter = iter(range(len(params) + 1))
+    named = _QMARK.sub(lambda _m: f":p{next(counter)}", sql)
+    return text(named), {f"p{i}": value for i, value in enumerate(params)}
 
 
 class StateStore:
-    """What the adapters need from the database."""
+    """What the adapters need from the database: a facade over the repositories."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        engine = db.engine
+        self.events = EventsRepository(engine)
+        self.answers = AnswersRepository(engine)
+        self.votes = FeedbackRepository(engine)
+        self.threads = ThreadsRepository(engine)
+        self.tickets = TicketsRepository(engine)
 
-    def claim_event(self, key: str, ttl_seconds: float = 7 * 24 * 3600) -> bool:
+    @classmethod
+    def open(cls, url: str) -> StateStore:
+        return cls(Database(url))
+
+    def repository(self, kind: type[Repository]) -> Any:
+        """A repository added later (escalations, scripts...) on the same engine: `state.repository(Cls)`."""
+        return kind(self.db.engine)
+
+    def claim_event(self, key: str, ttl_seconds: float = DEFAULT_TTL_SECONDS) -> bool:
         """True the first time `key` is seen by any replica; False for a redelivery."""
-        now = time.time()
-        inserted = self.db.execute(
-            "INSERT INTO processed_events (event_key, created_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING",
-            (key, now),
-        )
-        if inserted and int(now) % 97 == 0:  # occasional clean-up, cheap
-            self.db.execute("DELETE FROM processed_events WHERE created_at < ?", (now - ttl_seconds,))
-        return inserted == 1
+        return self.events.claim(key, ttl_seconds)
 
     def append_turn(self, thread_key: str, text: str) -> None:
         """Remember a user turn of a conversation thread (any platform), for follow-up questions."""
-        self.db.execute(
-            "INSERT INTO thread_turns (thread_key, text, created_at) VALUES (?, ?, ?)", (thread_key, text, time.time())
-        )
+        self.threads.append(thread_key, text)
 
     def thread_turns(self, thread_key: str, limit: int = 5) -> list[str]:
         """The last `limit` user turns of a thread, oldest first."""
-        rows = self.db.query(
-            "SELECT text FROM thread_turns WHERE thread_key = ? ORDER BY id DESC LIMIT ?", (thread_key, limit)
-        )
-        return [r[0] for r in reversed(rows)]
+        return self.threads.last(thread_key, limit)
 
     def record_answer(
         self, answer_id: str, platform: str, user_id: str, channel_id: str, question: str, answer: str,
         payload: dict[str, Any] | None = None,
     ) -> None:
-        self.db.execute(
-            "INSERT INTO answers (answer_id, platform, user_id, channel_id, question, answer, payload, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id) DO NOTHING",
-            (answer_id, platform, user_id, channel_id, question, answer,
-             json.dumps(payload or {}, ensure_ascii=False), time.time()),
-        )
+        self.answers.record(answer_id, platform, user_id, channel_id, question, answer, payload)
 
     def get_answer(self, answer_id: str) -> dict[str, Any] | None:
-        rows = self.db.query(
-            "SELECT answer_id, platform, user_id, channel_id, question, answer, payload FROM answers WHERE answer_id = ?",
-            (answer_id,),
-        )
-        if not rows:
-            return None
-        r = rows[0]
-        return {"answer_id": r[0], "platform": r[1], "user_id": r[2], "channel_id": r[3], "question": r[4],
-                "answer": r[5], "payload": json.loads(r[6] or "{}")}
+        row = self.answers.get(answer_id)
+        return None if row is None else row.as_dict()
 
     def record_feedback(
         self, platform: str, user_id: str, channel_id: str, question: str, answer: str, rating: int,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        self.db.execute(
-            "INSERT INTO feedback (platform, user_id, channel_id, question, answer, rating, extra, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (platform, user_id, channel_id, question, answer, rating, json.dumps(extra or {}, ensure_ascii=False),
-             time.time()),
-        )
+        self.votes.log(platform, user_id, channel_id, question, answer, rating, extra)
 
     def feedback(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = self.db.query(
-            "SELECT platform, user_id, channel_id, question, answer, rating, extra FROM feedback ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        return [
-            {"platform": r[0], "user_id": r[1], "channel_id": r[2], "question": r[3], "answer": r[4], "rating": r[5],
-             "extra": json.loads(r[6] or "{}")}
-            for r in rows
-        ]
+        return self.votes.recent(limit)
+
+    def upsert_vote(self, answer_id: str, user_id: str, platform: str, rating: int) -> tuple[int, int]:
+        """One vote per user per answer (a second click changes it); (up, down) counts after it."""
+        return self.votes.upsert_vote(answer_id, user_id, platform, rating)
+
+    def vote_counts(self, answer_id: str) -> tuple[int, int]:
+        return self.votes.vote_counts(answer_id)

@@ -61,12 +61,18 @@ def message_event(
 
 
 def card_action_event(action: str, answer_id: str, *, message_id: str, chat_id: str,
-                      operator: str = USER_OPEN_ID) -> dict[str, Any]:
+                      operator: str = USER_OPEN_ID, value: dict[str, Any] | None = None,
+                      form_value: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A card.action.trigger callback. Default value: an older answer card's `{"action", "answer_id"}`;
+    `value` gives the whole callback value instead (e.g. a button's `cards.callback_value(...)`)."""
     event = fixture("card_action_trigger.json")
     event["header"]["event_id"] = uuid.uuid4().hex
     event["header"]["token"] = VERIFICATION_TOKEN
     event["event"]["operator"]["open_id"] = operator
-    event["event"]["action"] = {"value": {"action": action, "answer_id": answer_id}, "tag": "button", "name": action}
+    event["event"]["action"] = {"value": value if value is not None else {"action": action, "answer_id": answer_id},
+                                "tag": "button", "name": action}
+    if form_value is not None:
+        event["event"]["action"]["form_value"] = form_value
     event["event"]["context"] = {"open_message_id": message_id, "open_chat_id": chat_id}
     return event
 
@@ -110,7 +116,8 @@ class FakeAnswerer:
 
     calls: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     partials: list[str] = field(default_factory=list)
-    partial_pause: float = 0.0
+    clock: Any = None  # a fake clock moved by `partial_step` seconds after each partial (no real sleep)
+    partial_step: float = 0.0
     error: Exception | None = None
     gate: threading.Event | None = None
     answer_text: str = "Customers pay return shipping unless the item is faulty [1]."
@@ -125,7 +132,8 @@ class FakeAnswerer:
         for text in self.partials:
             if on_partial is not None:
                 on_partial(text)
-            time.sleep(self.partial_pause)
+            if self.clock is not None:
+                self.clock.advance(self.partial_step)
         return Reply(
             text=self.answer_text, kind="answer", language=language, question=question, grounded=True,
             citations=[
@@ -146,11 +154,44 @@ class Call:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
+    raw: bytes = b""  # the request body as received
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # multipart: part -> (filename, bytes)
+    response: dict[str, Any] = field(default_factory=dict)  # what the mock answered
 
     @property
     def content(self) -> Any:
         """The decoded `content` of a send/reply/patch body (card or text dict)."""
         return json.loads(self.body["content"])
+
+
+def parse_multipart(raw: bytes, content_type: str) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """A multipart/form-data body as (fields as text, every part as (filename or "", bytes)).
+
+    lark-oapi sends a file object as a part without a filename, so parts are kept by name, as Feishu does."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        files[str(name)] = (filename or "", payload)
+        fields[str(name)] = payload.decode("utf-8", "replace")
+    return fields, files
+
+
+@dataclass
+class Uploaded:
+    """An image or file uploaded through im/v1/images or im/v1/files."""
+
+    key: str
+    kind: str  # "image" | "file"
+    filename: str
+    content: bytes
+    fields: dict[str, str]
 
 
 class MockOpenApi:
@@ -161,6 +202,7 @@ class MockOpenApi:
         self._lock = threading.Lock()
         self._counter = 0
         self._failures: list[dict[str, Any]] = []
+        self.uploads: dict[str, Uploaded] = {}  # image_key / file_key -> what was uploaded
         self.ws_url = ""  # long-connection endpoint answer, when a test serves one
         outer = self
 
@@ -206,6 +248,11 @@ class MockOpenApi:
         with self._lock:
             return [c for c in self.calls if c.path.startswith("/open-apis/im/v1/messages")]
 
+    def upload_calls(self) -> list[Call]:
+        """Image and file uploads (im/v1/images, im/v1/files)."""
+        with self._lock:
+            return [c for c in self.calls if c.path in ("/open-apis/im/v1/images", "/open-apis/im/v1/files")]
+
     def find(self, method: str, suffix: str = "") -> list[Call]:
         return [c for c in self.message_calls() if c.method == method and c.path.endswith(suffix)]
 
@@ -218,12 +265,17 @@ class MockOpenApi:
         parts = urlsplit(h.path)
         length = int(h.headers.get("Content-Length") or 0)
         raw = h.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode("utf-8", "replace")
+        files: dict[str, tuple[str, bytes]] = {}
+        content_type = h.headers.get("Content-Type") or ""
+        if content_type.startswith("multipart/form-data"):
+            body, files = parse_multipart(raw, content_type)
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
         call = Call(h.command, parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}, body,
-                    {k: v for k, v in h.headers.items()})
+                    {k: v for k, v in h.headers.items()}, raw, files)
         with self._lock:
             self.calls.append(call)
             failure = next((f for f in self._failures if f["times"] > 0 and f["method"] == h.command
@@ -234,6 +286,7 @@ class MockOpenApi:
             self._respond(h, failure["status"], failure["body"], failure["headers"])
             return
         status, payload = self._route(call)
+        call.response = payload
         self._respond(h, status, payload)
 
     def _route(self, call: Call) -> tuple[int, dict[str, Any]]:
@@ -246,6 +299,8 @@ class MockOpenApi:
         if path == "/callback/ws/endpoint" and self.ws_url:
             return 200, {"code": 0, "msg": "ok", "data": {"URL": self.ws_url, "ClientConfig": {
                 "ReconnectCount": 1, "ReconnectInterval": 1, "ReconnectNonce": 0, "PingInterval": 120}}}
+        if path in ("/open-apis/im/v1/images", "/open-apis/im/v1/files") and call.method == "POST":
+            return self._upload(call)
         if path.startswith("/open-apis/im/v1/messages"):
             if call.method == "PATCH":
                 return 200, {"code": 0, "msg": "success", "data": {}}
@@ -256,6 +311,22 @@ class MockOpenApi:
                 response["data"]["body"] = {"content": call.body.get("content", "")}
             return 200, response
         return 404, {"code": 404, "msg": "not found"}
+
+    def _upload(self, call: Call) -> tuple[int, dict[str, Any]]:
+        kind = "image" if call.path.endswith("/images") else "file"
+        fields = call.body if isinstance(call.body, dict) else {}
+        part = call.files.get(kind)
+        if part is None or not part[1]:
+            return 400, {"code": 234001, "msg": f"Invalid request param: {kind} is empty"}
+        if kind == "image" and fields.get("image_type") not in ("message", "avatar"):
+            return 400, {"code": 234001, "msg": "Invalid request param: image_type"}
+        if kind == "file" and (not fields.get("file_type") or not fields.get("file_name")):
+            return 400, {"code": 234001, "msg": "Invalid request param: file_type / file_name"}
+        with self._lock:
+            self._counter += 1
+            key = f"{'img_v3' if kind == 'image' else 'file_v3'}_mock{self._counter:08d}"
+            self.uploads[key] = Uploaded(key, kind, fields.get("file_name") or part[0], part[1], dict(fields))
+        return 200, {"code": 0, "msg": "success", "data": {f"{kind}_key": key}}
 
     @staticmethod
     def _respond(h: BaseHTTPRequestHandler, status: int, payload: dict[str, Any],

@@ -5,8 +5,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bot import messages
+from bot.feishu import cards
+
 from .conftest import Harness
 from .helpers import ONCALL, USER_OPEN_ID, card_action_event, message_event
+
+
+def _buttons_of(card: dict) -> list[dict]:
+    actions = next(e for e in card["body"]["elements"] if e["element_id"] == "actions")
+    return [col["elements"][0] for col in actions["columns"]]
 
 
 def _ask(h: Harness, kind: str = "p2p", text: str = "who pays return shipping?") -> tuple[str, str, str, dict]:
@@ -31,7 +39,16 @@ def _click(h: Harness, action: str, answer_id: str, message_id: str, chat_id: st
     return resp.json()
 
 
-def test_thumbs_up_records_feedback_and_updates_card(feishu: Harness) -> None:
+def _names(card: dict) -> list[str]:
+    actions = next(e for e in card["body"]["elements"] if e["element_id"] == "actions")
+    return [cards.button_action(col["elements"][0]) for col in actions["columns"]]
+
+
+def _votes_line(card: dict) -> str:
+    return next(e["content"] for e in card["body"]["elements"] if e["element_id"] == cards.VOTES_ID)
+
+
+def test_thumbs_up_counts_the_vote_and_shows_the_counts_to_everyone(feishu: Harness) -> None:
     answer_id, card_id, chat_id, card = _ask(feishu)
     body = _click(feishu, "feedback_up", answer_id, card_id, chat_id)
     assert body["toast"]["content"] == "Thanks for the feedback!"
@@ -39,18 +56,11 @@ def test_thumbs_up_records_feedback_and_updates_card(feishu: Harness) -> None:
     assert body["card"]["type"] == "raw"
     updated = body["card"]["data"]
     assert updated["schema"] == "2.0" and updated["config"]["update_multi"] is True
-    ids = [e["element_id"] for e in updated["body"]["elements"]]
-    assert "feedback_done" in ids
-    actions = next(e for e in updated["body"]["elements"] if e["element_id"] == "actions")
-    names = [col["elements"][0]["name"] for col in actions["columns"]]
-    assert names == ["need_human"]
-    # everything else is the original answer card
-    assert updated["body"]["elements"][0] == card["body"]["elements"][0]
-    [fb] = feishu.state.feedback()
-    assert fb["rating"] == 1 and fb["user_id"] == USER_OPEN_ID and fb["channel_id"] == chat_id
-    assert fb["question"] == "who pays return shipping?"
-    assert fb["answer"].startswith("Customers pay return shipping")
-    assert fb["extra"]["answer_id"] == answer_id
+    # the shared card keeps every button (colleagues can still vote) and shows the counts
+    assert _names(updated) == ["feedback_up", "feedback_down", "need_human"]
+    assert _votes_line(updated) == messages.text("vote_counts", "en", up=1, down=0)
+    assert [e for e in updated["body"]["elements"] if e["element_id"] != cards.VOTES_ID] == card["body"]["elements"]
+    assert feishu.state.vote_counts(answer_id) == (1, 0)
     feishu.settle()
     assert feishu.api.message_calls() == []  # the update travels in the callback response
 
@@ -59,16 +69,30 @@ def test_thumbs_down_in_chinese(feishu: Harness) -> None:
     answer_id, card_id, chat_id, _ = _ask(feishu, text="退货运费由谁承担？")
     body = _click(feishu, "feedback_down", answer_id, card_id, chat_id)
     assert body["toast"]["content"] == "感谢反馈！"
-    assert feishu.state.feedback()[0]["rating"] == -1
+    assert _votes_line(body["card"]["data"]) == messages.text("vote_counts", "zh", up=0, down=1)
+    assert feishu.state.vote_counts(answer_id) == (0, 1)
 
 
-def test_repeated_clicks_count_once_per_person(feishu: Harness) -> None:
+def test_one_vote_per_person_which_a_second_click_changes(feishu: Harness) -> None:
     answer_id, card_id, chat_id, _ = _ask(feishu, kind="group")
     _click(feishu, "feedback_up", answer_id, card_id, chat_id)
-    _click(feishu, "feedback_up", answer_id, card_id, chat_id)
-    _click(feishu, "feedback_down", answer_id, card_id, chat_id, operator="ou_colleague")
-    ratings = sorted((f["user_id"], f["rating"]) for f in feishu.state.feedback())
-    assert ratings == sorted([("ou_colleague", -1), (USER_OPEN_ID, 1)])
+    again = _click(feishu, "feedback_up", answer_id, card_id, chat_id)  # the same vote: still one
+    assert _votes_line(again["card"]["data"]) == messages.text("vote_counts", "en", up=1, down=0)
+    colleague = _click(feishu, "feedback_down", answer_id, card_id, chat_id, operator="ou_colleague")
+    assert _votes_line(colleague["card"]["data"]) == messages.text("vote_counts", "en", up=1, down=1)
+    changed = _click(feishu, "feedback_down", answer_id, card_id, chat_id)  # I change my mind
+    assert changed["toast"]["content"] == messages.text("vote_changed", "en")
+    assert _votes_line(changed["card"]["data"]) == messages.text("vote_counts", "en", up=0, down=2)
+    assert feishu.state.vote_counts(answer_id) == (0, 2)
+
+
+def test_new_style_button_values_are_understood(feishu: Harness) -> None:
+    answer_id, card_id, chat_id, card = _ask(feishu)
+    button = next(b for b in _buttons_of(card) if cards.button_action(b) == "feedback_down")
+    value = button["behaviors"][0]["value"]  # {"action", "value", "payload", "answer_id"}
+    event = card_action_event("feedback_down", "", message_id=card_id, chat_id=chat_id, value=value)
+    body = feishu.post(event, path="/feishu/card").json()
+    assert _votes_line(body["card"]["data"]) == messages.text("vote_counts", "en", up=0, down=1)
 
 
 def test_need_human_in_group_mentions_oncall_in_thread(feishu: Harness) -> None:
@@ -87,8 +111,8 @@ def test_need_human_in_group_mentions_oncall_in_thread(feishu: Harness) -> None:
     assert f'<at user_id="{USER_OPEN_ID}"></at>' in text
     assert text.endswith(":\nwho pays return shipping?")
 
-    again = _click(feishu, "need_human", answer_id, card_id, chat_id)
-    assert "already" in again["toast"]["content"]
+    again = _click(feishu, "need_human", answer_id, card_id, chat_id, operator="ou_colleague")
+    assert again["toast"]["content"] == messages.text("human_already_requested", "en")
     feishu.settle()
     assert len(feishu.api.message_calls()) == 1
 
@@ -115,11 +139,10 @@ def test_need_human_without_oncall_configured(make_feishu) -> None:  # type: ign
 
 
 def test_unknown_action_and_unknown_answer(feishu: Harness) -> None:
-    assert _click(feishu, "approve", "fs-om_x", "om_x", "oc_x") == {}
+    assert _click(feishu, "approve", "fs-om_x", "om_x", "oc_x") == {}  # no registered command owns it
     body = _click(feishu, "feedback_up", "fs-om_unknown", "om_x", "oc_x")
-    assert body["toast"]["content"] == "Thanks for the feedback!" and "card" not in body
-    [fb] = feishu.state.feedback()
-    assert fb["extra"]["known_answer"] is False
+    assert body["toast"]["content"] == "Thanks for the feedback!" and "card" not in body  # nothing to re-render
+    assert feishu.state.vote_counts("fs-om_unknown") == (1, 0)
 
 
 def test_card_action_failure_is_a_friendly_toast(feishu: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]

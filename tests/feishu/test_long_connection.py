@@ -17,7 +17,6 @@ from typing import Any
 
 from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
-from bot.router import CommandRouter
 from bot.storage.db import Database, StateStore
 
 from .conftest import InjectedContainer, feishu_settings
@@ -106,7 +105,7 @@ def test_long_connection_answers_message_and_card_action(tmp_path: Path, mock_ap
     settings = feishu_settings(tmp_path, mock_api.url, feishu_verification_token="", feishu_encrypt_key="")
     answerer = FakeAnswerer()
     state = StateStore(Database(f"sqlite:///{tmp_path / 'ws.db'}"))
-    connection = start_long_connection(InjectedContainer(settings, CommandRouter(answerer), state))
+    connection = start_long_connection(InjectedContainer(settings, answerer, state))
     try:
         assert fake.connected.wait(10), "the client did not connect"
         first = fake.responses.get(timeout=10)

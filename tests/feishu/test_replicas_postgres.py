@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.router import CommandRouter
 
-from .conftest import feishu_settings
+from .conftest import InjectedContainer, feishu_settings
 from .helpers import FakeAnswerer, MockOpenApi, ServerThread, message_event, signed_request
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -38,7 +37,8 @@ def test_redelivery_to_two_replicas_is_answered_once(tmp_path: Path, mock_api: M
     replicas = []
     for _ in range(2):  # separate processes in production: own connection, own pool, own server
         answerer = FakeAnswerer()
-        bot = build_feishu(settings, CommandRouter(answerer), StateStore(Database(PG_URL)))
+        state = StateStore(Database(PG_URL))
+        bot = build_feishu(settings, InjectedContainer(settings, answerer, state).router(), state)
         server = ServerThread(Starlette(routes=webhook_routes(bot))).start()
         replicas.append((answerer, bot, server))
     try:

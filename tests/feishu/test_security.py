@@ -164,3 +164,191 @@ def test_subscribed_but_unused_events_are_acknowledged(feishu: Harness) -> None:
     assert feishu.post(event).status_code == 500
     feishu.settle()
     assert feishu.api.message_calls() == []
+
+
+# --- malformed requests: 400 (authenticated or unauthenticatable) / 401, never a 500 or a traceback ------
+
+import logging  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from typing import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from .helpers import encrypt  # noqa: E402
+
+MALFORMED_JSON = {
+    "invalid-json": b"{not json",
+    "json-array": b'[{"encrypt": "x"}]',
+    "json-null": b"null",
+    "json-string": b'"hello"',
+    "json-number": b"42",
+    "not-utf8": b"\xff\xfe{}",
+    "empty": b"",
+}
+# JSON objects that are not a Feishu envelope (after decryption, in encrypted mode)
+BAD_ENVELOPES: dict[str, object] = {
+    "header-not-object": {"schema": "2.0", "header": "x", "event": {}},
+    "event-not-object": {"schema": "2.0", "header": {"event_type": "im.message.receive_v1",
+                                                     "token": VERIFICATION_TOKEN}, "event": "x"},
+    "array-plaintext": [1, 2],
+}
+PATHS = ["/feishu/events", "/feishu/card"]
+
+
+@pytest.fixture
+def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """caplog, also fed by uvicorn's loggers (they do not propagate to the root logger)."""
+    uvicorn_logger = logging.getLogger("uvicorn")
+    uvicorn_logger.addHandler(caplog.handler)
+    caplog.set_level(logging.DEBUG)
+    try:
+        yield caplog
+    finally:
+        uvicorn_logger.removeHandler(caplog.handler)
+
+
+def _assert_quiet(logs: pytest.LogCaptureFixture) -> None:
+    assert not [r for r in logs.records if r.exc_info], "a traceback was logged"
+    assert not [r for r in logs.records if r.levelno >= logging.ERROR], [r.getMessage() for r in logs.records]
+    assert "Traceback" not in logs.text
+
+
+def _signed(body: bytes, ts: str | None = None, key: str = ENCRYPT_KEY) -> dict[str, str]:
+    ts = ts if ts is not None else str(int(time.time()))
+    nonce = uuid.uuid4().hex[:8]
+    return {"Content-Type": "application/json", "X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce,
+            "X-Lark-Signature": sign(ts, nonce, key, body)}
+
+
+def _nothing_ran(h: Harness) -> None:
+    h.settle()
+    assert h.answerer.calls == [] and h.api.message_calls() == []
+    assert h.state.feedback() == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", sorted(MALFORMED_JSON))
+def test_signed_malformed_body_is_400(feishu: Harness, all_logs: pytest.LogCaptureFixture, name: str,
+                                      path: str) -> None:
+    body = MALFORMED_JSON[name]
+    resp = feishu.post_raw(body, _signed(body), path=path)
+    assert resp.status_code == 400, resp.text
+    assert resp.json() == {"msg": "bad request"}
+    _nothing_ran(feishu)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", sorted(MALFORMED_JSON))
+def test_unsigned_malformed_body_is_rejected(feishu: Harness, all_logs: pytest.LogCaptureFixture, name: str,
+                                            path: str) -> None:
+    body = MALFORMED_JSON[name]
+    resp = feishu.post_raw(body, {"Content-Type": "application/json"}, path=path)
+    assert resp.status_code in (400, 401), resp.text
+    _nothing_ran(feishu)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("encrypted", ["garbage", "", 123, None, ["x"], "QUJD"])
+def test_signed_undecryptable_encrypt_field_is_400(feishu: Harness, all_logs: pytest.LogCaptureFixture,
+                                                  encrypted: object, path: str) -> None:
+    body = json.dumps({"encrypt": encrypted}).encode()
+    resp = feishu.post_raw(body, _signed(body), path=path)
+    assert resp.status_code == 400, resp.text
+    _nothing_ran(feishu)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("encrypted", ["garbage", 123, None, "QUJD"])
+def test_unsigned_undecryptable_encrypt_field_is_rejected(feishu: Harness, all_logs: pytest.LogCaptureFixture,
+                                                         encrypted: object) -> None:
+    body = json.dumps({"encrypt": encrypted}).encode()
+    resp = feishu.post_raw(body, {"Content-Type": "application/json"})
+    assert resp.status_code in (400, 401), resp.text
+    _nothing_ran(feishu)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", sorted(BAD_ENVELOPES))
+def test_signed_bad_envelope_is_400(feishu: Harness, all_logs: pytest.LogCaptureFixture, name: str,
+                                    path: str) -> None:
+    body = json.dumps({"encrypt": encrypt(json.dumps(BAD_ENVELOPES[name]).encode(), ENCRYPT_KEY)}).encode()
+    resp = feishu.post_raw(body, _signed(body), path=path)
+    assert resp.status_code == 400, resp.text
+    _nothing_ran(feishu)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("timestamp", ["abc", "1e9", "-1", "１２３", "9" * 40])
+def test_non_numeric_timestamp_is_401(feishu: Harness, all_logs: pytest.LogCaptureFixture, timestamp: str,
+                                      path: str) -> None:
+    event = message_event("p2p", "who pays return shipping?")
+    body, _ = signed_request(event)
+    headers = _signed(body, ts=timestamp)  # correctly signed over the odd timestamp
+    resp = httpx.post(feishu.url + path, content=body,
+                      headers={k: v.encode() for k, v in headers.items()}, timeout=10)
+    assert resp.status_code == 401, resp.text
+    _assert_nothing_ran(feishu, event)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_wrong_signature_never_reaches_the_sdk(feishu: Harness, all_logs: pytest.LogCaptureFixture,
+                                               path: str) -> None:
+    event = message_event("p2p", "who pays return shipping?")
+    body, headers = signed_request(event)
+    headers["X-Lark-Signature"] = "0" * 64
+    assert feishu.post_raw(body, headers, path=path).status_code == 401
+    headers["X-Lark-Signature"] = "a" * 100_000
+    assert feishu.post_raw(body, headers, path=path).status_code == 401
+    _assert_nothing_ran(feishu, event)
+    _assert_quiet(all_logs)
+    assert all(len(r.getMessage()) < 5_000 for r in all_logs.records)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", sorted(MALFORMED_JSON))
+def test_plain_mode_malformed_body_is_400(make_feishu, all_logs: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+                                          name: str, path: str) -> None:
+    h = make_feishu(feishu_encrypt_key="")
+    resp = h.post_raw(MALFORMED_JSON[name], {"Content-Type": "application/json"}, path=path)
+    assert resp.status_code == 400, resp.text
+    _nothing_ran(h)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("payload", [
+    {"schema": "2.0", "header": "x", "event": {}},
+    {"schema": "2.0", "header": {"token": VERIFICATION_TOKEN, "event_type": "im.message.receive_v1"},
+     "event": "x"},
+    {"uuid": "u1", "token": VERIFICATION_TOKEN, "type": "event_callback", "event": "x"},
+])
+def test_plain_mode_bad_envelope_is_400(make_feishu, all_logs: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+                                        payload: dict, path: str) -> None:
+    h = make_feishu(feishu_encrypt_key="")
+    resp = h.post_raw(json.dumps(payload).encode(), {"Content-Type": "application/json"}, path=path)
+    assert resp.status_code == 400, resp.text
+    _nothing_ran(h)
+    _assert_quiet(all_logs)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("payload", [
+    {"encrypt": "abc"},
+    {"schema": "2.0", "header": {"token": 5, "event_type": "im.message.receive_v1"}, "event": {}},
+    {"schema": "2.0", "header": {"event_type": "im.message.receive_v1"}, "event": {}},
+    {"challenge": "c", "type": "url_verification"},
+])
+def test_plain_mode_wrong_or_missing_token_is_401(make_feishu, all_logs: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+                                                  payload: dict, path: str) -> None:
+    h = make_feishu(feishu_encrypt_key="")
+    resp = h.post_raw(json.dumps(payload).encode(), {"Content-Type": "application/json"}, path=path)
+    assert resp.status_code == 401, resp.text
+    assert "challenge" not in resp.text
+    _nothing_ran(h)
+    _assert_quiet(all_logs)

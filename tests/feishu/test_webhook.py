@@ -9,9 +9,12 @@ import time
 import pytest
 
 from bot import messages
+from bot.feishu import cards
 from bot.feishu.cards import ELEMENT_ID, MAX_BUTTON_TEXT, MAX_ELEMENTS, card_size
 
 from .conftest import Harness
+from tests.slack.support import FakeClock
+
 from .helpers import BOT_OPEN_ID, SAMPLE, USER_OPEN_ID, message_event, wait_for
 
 
@@ -81,16 +84,18 @@ def test_p2p_question_processing_card_then_answer_card(feishu: Harness) -> None:
     buttons = _buttons(card)
     answer_id = f"fs-{message_id}"
     assert [b["behaviors"][0]["value"] for b in buttons] == [
-        {"action": "feedback_up", "answer_id": answer_id},
-        {"action": "feedback_down", "answer_id": answer_id},
-        {"action": "need_human", "answer_id": answer_id},
+        {"action": action, "value": answer_id, "payload": {}, "answer_id": answer_id}
+        for action in ("feedback_up", "feedback_down", "need_human")
     ]
     assert [b["text"]["content"] for b in buttons] == ["👍 Helpful", "👎 Not helpful", "Need a human"]
     assert all(b["behaviors"][0]["type"] == "callback" for b in buttons)
+    assert all("name" not in b for b in buttons)
 
-    record = feishu.state.get_answer(answer_id)
-    assert record is not None and record["question"] == "who pays return shipping?"
-    assert record["payload"]["card"] == card
+    record = feishu.rules.get_answer(answer_id)
+    assert record is not None and record.question == "who pays return shipping?"
+    assert record.platform == "feishu" and record.user_id == USER_OPEN_ID
+    assert record.extra["chat_type"] == "p2p" and record.extra["private"] is False
+    assert cards.render_card(record.reply, answer_id) == card  # a vote can re-render the shared card
 
 
 def test_chinese_question_gets_chinese_card(feishu: Harness) -> None:
@@ -115,9 +120,9 @@ def test_group_mention_with_ask_command(feishu: Harness) -> None:
     assert reply.path == f"/open-apis/im/v1/messages/{message_id}/reply"
     assert reply.body["reply_in_thread"] is False  # the question was not in a thread
     assert len(feishu.api.find("PATCH")) == 1
-    record = feishu.state.get_answer(f"fs-{message_id}")
-    assert record is not None and record["channel_id"] == event["event"]["message"]["chat_id"]
-    assert record["user_id"] == USER_OPEN_ID
+    record = feishu.rules.get_answer(f"fs-{message_id}")
+    assert record is not None and record.channel_id == event["event"]["message"]["chat_id"]
+    assert record.user_id == USER_OPEN_ID and record.extra["chat_type"] == "group"
 
 
 def test_follow_up_in_thread_gets_context_and_replies_in_thread(feishu: Harness) -> None:
@@ -193,18 +198,11 @@ def test_image_in_p2p_gets_text_only_hint(feishu: Harness) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/help", "helps you answer customers faster"),
-        ("/rootcause", "`/rootcause` is coming soon"),
-        ("/escalate please add PayPal", "`/escalate` is coming soon"),
-        ("/history C-1042", "`/history` is coming soon"),
-        ("/calm you people are useless", "`/calm` is coming soon"),
-        ("/resolve refunded the shipping", "`/resolve` is coming soon"),
         ("/frobnicate", "I don't know the command `/frobnicate`"),
-        ("/ask", "Please type a question"),
         ("", "Please type a question"),
     ],
 )
-def test_commands_in_group_mentions(feishu: Harness, text: str, expected: str) -> None:
+def test_quick_replies_in_group_mentions(feishu: Harness, text: str, expected: str) -> None:
     event = message_event("group", f"@_user_1 {text}")
     assert feishu.post(event).status_code == 200
     feishu.settle()
@@ -217,6 +215,52 @@ def test_commands_in_group_mentions(feishu: Harness, text: str, expected: str) -
     assert expected in body
     assert "actions" not in _elements(card)
     assert calls[0].body["uuid"] == f"cs-r-{event['event']['message']['message_id']}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("/ask", "Please type a question"), ("提问", "请输入问题")])
+def test_a_slow_command_without_text_shows_the_card_then_its_prompt(feishu: Harness, text: str, expected: str) -> None:
+    feishu.post(message_event("group", f"@_user_1 {text}"))  # 提问: a Chinese alias as the first word
+    feishu.settle()
+    assert feishu.answerer.calls == []
+    [processing] = feishu.api.find("POST", "/reply")
+    [patch] = feishu.api.find("PATCH")
+    assert messages.text("thinking", "en") in str(processing.content) or "正在查找" in str(processing.content)
+    assert expected in patch.content["body"]["elements"][0]["content"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("/help", "helps you answer customers faster"),
+                                                ("/cs-help", "helps you answer customers faster"),
+                                                ("帮助", "帮你更快地回复客户")])
+def test_a_private_command_in_a_group_answers_in_the_direct_chat(feishu: Harness, text: str, expected: str) -> None:
+    event = message_event("group", f"@_user_1 {text}")  # /help is only for the asker (its registry default)
+    message_id = event["event"]["message"]["message_id"]
+    feishu.post(event)
+    feishu.settle()
+    send, note = feishu.api.message_calls()
+    assert send.path == "/open-apis/im/v1/messages" and send.query == {"receive_id_type": "open_id"}
+    assert send.body["receive_id"] == USER_OPEN_ID and send.body["uuid"] == f"cs-d-{message_id}"
+    _assert_valid_card(send.content)
+    assert expected in send.content["body"]["elements"][0]["content"]
+    assert note.path == f"/open-apis/im/v1/messages/{message_id}/reply"  # the group sees a short note
+    lang = "zh" if text == "帮助" else "en"
+    assert note.content["body"]["elements"][0]["content"] == messages.text("sent_privately", lang)
+
+
+def test_a_private_question_in_a_group_is_answered_in_the_direct_chat(feishu: Harness) -> None:
+    event = message_event("group", "@_user_1 /ask who pays return shipping? --private")
+    message_id = event["event"]["message"]["message_id"]
+    feishu.post(event)
+    feishu.settle()
+    processing, send = feishu.api.find("POST")
+    assert processing.body["uuid"] == f"cs-p-{message_id}"  # /ask is slow: the processing card first
+    assert send.body["receive_id"] == USER_OPEN_ID and send.query == {"receive_id_type": "open_id"}
+    answer = send.content
+    assert "actions" in _elements(answer) and "sources" in _elements(answer)  # the answer, with its buttons
+    [patch] = feishu.api.find("PATCH")  # the processing card in the group becomes the note
+    assert patch.content["body"]["elements"][0]["content"] == messages.text("sent_privately", "en")
+    record = feishu.rules.get_answer(f"fs-{message_id}")
+    assert record is not None and record.extra["private"] is True
+    assert feishu.answerer.calls == [("who pays return shipping?", "en", ())]
 
 
 def test_help_card_uses_feishu_markdown(feishu: Harness) -> None:
@@ -281,12 +325,27 @@ def test_adapter_failure_becomes_a_friendly_card(feishu: Harness, monkeypatch: p
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(feishu.state, "record_answer", broken)
+    monkeypatch.setattr(cards, "render_card", broken)
     feishu.post(message_event("p2p", "who pays return shipping?"))
     feishu.settle()
     [patch] = feishu.api.find("PATCH")
     assert "Sorry, something went wrong" in patch.content["body"]["elements"][0]["content"]
     assert "disk on fire" not in patch.body["content"]
+
+
+def test_database_failure_still_shows_the_answer_without_buttons(
+    feishu: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(feishu.state, "record_answer", broken)
+    feishu.post(message_event("p2p", "who pays return shipping?"))
+    feishu.settle()
+    [patch] = feishu.api.find("PATCH")
+    elements = _elements(patch.content)
+    assert "unless the item is faulty" in elements["answer"]["content"] and "sources" in elements
+    assert "actions" not in elements  # nothing to vote on without a record
 
 
 def test_processing_card_failure_still_tells_nobody_raw_errors(feishu: Harness) -> None:
@@ -319,20 +378,20 @@ def test_rate_limited_reply_is_retried(feishu: Harness) -> None:
 
 
 def test_streaming_partials_update_the_card_then_final(make_feishu) -> None:  # type: ignore[no-untyped-def]
-    h = make_feishu()
-    h.bot.conversation.stream_interval = 0.2
-    h.answerer.partials = ["Customers", "Customers pay return", "Customers pay return shipping unless"]
-    h.answerer.partial_pause = 0.25
+    clock = FakeClock()
+    h = make_feishu(clock=clock)
+    h.bot.conversation.stream_interval = 0.5
+    h.answerer.partials = ["Customers", "Customers pay", "Customers pay return", "Customers pay return shipping"]
+    h.answerer.clock, h.answerer.partial_step = clock, 0.25  # partials at 0, 0.25, 0.5, 0.75 s (fake time)
     h.post(message_event("p2p", "who pays return shipping?"))
     h.settle()
     patches = h.api.find("PATCH")
-    partial_cards = [p.content for p in patches[:-1]]
-    assert 1 <= len(partial_cards) <= 3
-    for card in partial_cards:
-        assert "actions" not in _elements(card)
-        assert _elements(card)["answer"]["content"].startswith("Customers")
+    # due: the partial at 0.5 s (0.5 s after the processing card); the one at 0.75 s is too early
+    assert [_elements(p.content)["answer"]["content"] for p in patches[:-1]] == ["Customers pay return"]
+    assert "actions" not in _elements(patches[0].content)
     final = patches[-1].content
     assert "actions" in _elements(final) and "sources" in _elements(final)
+    assert clock.slept == []  # the final patch came 0.5 s after the partial one: no wait needed
 
 
 def test_menu_event_sends_card_to_operator(feishu: Harness) -> None:
@@ -350,8 +409,9 @@ def test_menu_event_sends_card_to_operator(feishu: Harness) -> None:
     assert "helps you answer customers faster" in send.content["body"]["elements"][0]["content"]
 
 
-@pytest.mark.parametrize(("key", "expected"), [("rootcause", "`/rootcause` is coming soon"),
-                                               ("ask", "Please type a question"),
+@pytest.mark.parametrize(("key", "expected"), [("ask", "Please type a question"),
+                                               ("cs_help", "helps you answer customers faster"),
+                                               ("帮助", "helps you answer customers faster"),  # a zh alias
                                                ("ask_status", "helps you answer customers faster")])
 def test_menu_keys_map_to_commands(feishu: Harness, key: str, expected: str) -> None:
     from .helpers import menu_event

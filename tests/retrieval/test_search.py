@@ -99,3 +99,17 @@ def test_a_chroma_server_that_is_down_is_reported_and_the_bot_stays_up(tmp_path:
     assert reply.kind == "error" and "暂时无法连接" in reply.text
     reply = container.router().handle(IncomingMessage("who pays return shipping?"))
     assert "unreachable" in reply.text
+
+
+def test_cross_language_search_per_language_partitions(sample_container: Any) -> None:
+    """Per-language means are read from the store; centred search honours filters and keeps both languages."""
+    retriever = sample_container.retriever()
+    means = retriever.language_means()
+    assert set(means) == {"zh", "en"}
+    assert float(abs(means["zh"] - means["en"]).sum()) > 0
+    hits = retriever.search("who pays return shipping", k=10, filters=Filters.build(kinds=["kb"])).hits
+    assert hits and all(h.kind == "kb" for h in hits)
+    assert {h.metadata.get("lang") for h in hits} == {"zh", "en"}
+    assert hits[0].doc_id == "kb/en/return-shipping-fee.md"
+    off = retriever.search("who pays return shipping", k=10, filters=Filters.build(kinds=["kb"]), mode="dense")
+    assert off.top_similarity is not None and off.top_similarity > 0.8

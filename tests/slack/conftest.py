@@ -7,17 +7,20 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bot.commands.registry import discover
 from bot.config import Settings, load_settings
-from bot.router import CommandRouter
-from bot.slack.app import build_slack_app
+from bot.conversation import ConversationService
 from bot.server import build_asgi_app
+from bot.slack.app import ContainerRouter, build_slack_app
 from bot.slack.http import events_endpoint
 from bot.storage.db import Database, StateStore
+from tests.slack.fake_commands import TEST_COMMANDS
 from tests.slack.mock_slack_api import MockSlackApi
 from tests.slack.support import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeAnswerer,
+    FakeClock,
     FixedContainer,
     ServerThread,
     SwappableApp,
@@ -25,7 +28,14 @@ from tests.slack.support import (
     event_body,
     signed_headers,
     slash_body,
+    view_body,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _commands_imported() -> None:
+    """Import every command module once, so the first request's ack does not pay for the imports."""
+    discover()
 
 
 @pytest.fixture
@@ -68,6 +78,7 @@ class Stack:
     settings: Settings
     server: ServerThread
     http: httpx.Client
+    conversation: ConversationService
     extra: dict[str, Any] = field(default_factory=dict)
 
     def post(self, body: str, content_type: str, **kwargs: Any) -> httpx.Response:
@@ -90,9 +101,12 @@ class Stack:
         extra = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"} if retry else None
         return self.post(body, "application/json", extra=extra)
 
-    def click(self, action_id: str, answer_id: str, **kwargs: Any) -> httpx.Response:
-        body = action_body(action_id, answer_id, self.api.webhook_url, **kwargs)
+    def click(self, action_id: str, value: str, **kwargs: Any) -> httpx.Response:
+        body = action_body(action_id, value, self.api.webhook_url, **kwargs)
         return self.post(body, "application/x-www-form-urlencoded")
+
+    def submit(self, view: dict[str, Any], values: dict[str, str], **kwargs: Any) -> httpx.Response:
+        return self.post(view_body(view, values, **kwargs), "application/x-www-form-urlencoded")
 
 
 @pytest.fixture(scope="session")
@@ -119,20 +133,27 @@ def make_stack(
         *,
         state_store: StateStore | None = None,
         update_interval: float | None = None,
+        clock: FakeClock | None = None,
         **settings_overrides: Any,
     ) -> Stack:
         answerer = answerer or FakeAnswerer()
         settings = make_settings(**settings_overrides)
         store = state_store or state
-        router = CommandRouter(answerer)
-        if update_interval is None:  # the production wiring: bot.server -> bot.slack.http.slack_routes
-            mount.app = build_asgi_app(FixedContainer(settings, router, store), warm=False)
+        container = FixedContainer(settings, answerer, store, extra_commands=TEST_COMMANDS)
+        if update_interval is None and clock is None:  # the production wiring: bot.server -> slack_routes
+            mount.app = build_asgi_app(container, warm=False)
         else:
-            app = build_slack_app(settings, router, store, update_interval=update_interval)
+            app = build_slack_app(
+                settings,
+                ContainerRouter(container),
+                store,
+                update_interval=update_interval if update_interval is not None else 1.2,
+                clock=clock or FakeClock(),
+            )
             mount.app = Starlette(routes=[events_endpoint(app)])
         client = httpx.Client(timeout=10)
         clients.append(client)
-        return Stack(slack_api, store, answerer, settings, server, client)
+        return Stack(slack_api, store, answerer, settings, server, client, container.conversation())
 
     yield make
     mount.app = None

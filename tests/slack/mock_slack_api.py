@@ -3,6 +3,8 @@
 `http.server` in a thread on 127.0.0.1 with an ephemeral port. Every request is recorded as
 (path, headers, parsed body). It answers the methods the adapter uses, `/webhook…` (used as the
 `response_url`), and `/apps.connections.open` (Socket Mode). Failures can be injected per path.
+File uploads (slack_sdk `files_upload_v2`): `files.getUploadURLExternal` hands out an `/upload/<file_id>`
+URL on this server, which keeps the bytes; `files.completeUploadExternal` shares them (`uploads()`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 BOT_USER_ID = "U0005BOTUSER"
 BOT_ID = "B0004BOT"
@@ -26,6 +28,21 @@ class Recorded:
     headers: dict[str, str]
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    raw: bytes = b""  # the request body as received (the bytes of an upload)
+    query: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Upload:
+    """A file shared through files.completeUploadExternal: what a user would see in the channel."""
+
+    file_id: str
+    filename: str
+    title: str
+    content: bytes
+    channel_id: str
+    thread_ts: str
+    initial_comment: str
 
 
 @dataclass
@@ -44,6 +61,10 @@ class MockSlackApi:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._ts = 1700000100
+        self._file_counter = 0
+        self._upload_names: dict[str, tuple[str, int]] = {}  # file_id -> (filename, announced length)
+        self._upload_bytes: dict[str, bytes] = {}
+        self._uploads: list[Upload] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -134,6 +155,11 @@ class MockSlackApi:
                 return
             time.sleep(0.05)
 
+    def uploads(self) -> list[Upload]:
+        """Files completed (shared into a channel / thread), in order."""
+        with self._lock:
+            return list(self._uploads)
+
     # --- the handler -----------------------------------------------------------------------------------
     def _next_ts(self) -> str:
         with self._lock:
@@ -152,13 +178,20 @@ class MockSlackApi:
             return failure
 
     def _answer(
-        self, path: str, headers: dict[str, str], body: dict[str, Any]
+        self, path: str, headers: dict[str, str], body: dict[str, Any], raw: bytes = b""
     ) -> tuple[int, Any, dict[str, str]]:
         failure = self._take_failure(path)
         if failure is not None:
             return failure.status, failure.body, failure.headers
         if path.startswith("/webhook"):
             return 200, "ok", {}
+        if path.startswith("/upload/"):  # the upload URL itself: no token (as on files.slack.com)
+            file_id = path.rsplit("/", 1)[-1]
+            with self._lock:
+                if file_id not in self._upload_names:
+                    return 404, "unknown upload", {}
+                self._upload_bytes[file_id] = raw
+            return 200, f"OK - {len(raw)}", {}
         auth = headers.get("authorization", "")
         if path == "/apps.connections.open":
             if not auth.startswith("Bearer xapp-"):
@@ -206,7 +239,49 @@ class MockSlackApi:
             return 200, {"ok": True, "messages": [], "has_more": False}, {}
         if path == "/reactions.add":
             return 200, {"ok": True}, {}
+        if path == "/files.getUploadURLExternal":
+            return self._upload_url(body)
+        if path == "/files.completeUploadExternal":
+            return self._complete_upload(body)
+        if path == "/views.open":  # modals (forms); the trigger id is not checked here
+            view = body.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            return 200, {"ok": True, "view": {"id": "V0MOCKVIEW", **(view or {})}}, {}
+        if path == "/chat.delete":
+            return 200, {"ok": True, "channel": channel, "ts": body.get("ts")}, {}
         return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def _upload_url(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        filename, length = str(body.get("filename") or ""), str(body.get("length") or "")
+        if not filename or not length.isdigit():
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        with self._lock:
+            self._file_counter += 1
+            file_id = f"F{self._file_counter:010d}"
+            self._upload_names[file_id] = (filename, int(length))
+        return 200, {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}, {}
+
+    def _complete_upload(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        try:
+            files = json.loads(str(body.get("files") or "[]"))
+        except ValueError:
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        done: list[dict[str, Any]] = []
+        with self._lock:
+            for item in files:
+                file_id = str(item.get("id") or "")
+                if file_id not in self._upload_bytes:
+                    return 200, {"ok": False, "error": "file_not_found"}, {}
+                filename, length = self._upload_names[file_id]
+                content = self._upload_bytes[file_id]
+                if len(content) != length:
+                    return 200, {"ok": False, "error": "file_size_mismatch"}, {}
+                title = str(item.get("title") or filename)
+                self._uploads.append(Upload(file_id, filename, title, content, str(body.get("channel_id") or ""),
+                                            str(body.get("thread_ts") or ""), str(body.get("initial_comment") or "")))
+                done.append({"id": file_id, "title": title, "name": filename, "size": len(content)})
+        return 200, {"ok": True, "files": done}, {}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         mock = self
@@ -219,13 +294,17 @@ class MockSlackApi:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                raw_bytes = self.rfile.read(length) if length else b""
+                raw = raw_bytes.decode("utf-8", "replace")
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                body = _parse(raw, headers.get("content-type", ""))
                 path = self.path.split("?")[0]
-                status, answer, extra = mock._answer(path, headers, body)
+                body = {} if path.startswith("/upload/") else _parse(raw, headers.get("content-type", ""))
+                query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+                if path.startswith("/files.") and not body:  # slack_sdk sends these as query parameters
+                    body = dict(query)
+                status, answer, extra = mock._answer(path, headers, body, raw_bytes)
                 with mock._cond:
-                    mock.requests.append(Recorded(path, headers, body))
+                    mock.requests.append(Recorded(path, headers, body, raw=raw_bytes, query=query))
                     mock._cond.notify_all()
                 data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
                 self.send_response(status)

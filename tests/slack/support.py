@@ -3,6 +3,7 @@ uvicorn server in a background thread."""
 
 from __future__ import annotations
 
+import copy
 import json
 import socket
 import threading
@@ -15,9 +16,12 @@ from urllib.parse import urlencode
 import uvicorn
 from slack_sdk.signature import SignatureVerifier
 
+from bot.commands.base import CommandSpec
+from bot.commands.registry import Registry, discover
 from bot.config import Settings
 from bot.container import Container
-from bot.router import Citation, PartialCallback, Reply, SimilarCase
+from bot.models import Citation, PartialCallback, Reply, SimilarCase, encode_button_value
+from bot.router import CommandRouter
 from bot.storage.db import StateStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,23 +36,45 @@ def fixture(name: str) -> dict[str, Any]:
     return data
 
 
+class FakeClock:
+    """A monotonic clock tests move by hand (`advance`); `sleep` advances it instead of waiting."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.advance(seconds)
+
+
 class FakeAnswerer:
-    """Implements bot.router.Answerer: a fixed, cited answer; records every call."""
+    """Implements bot.router.Answerer: a fixed, cited answer; records every call. With `clock`, the
+    fake clock moves by `partial_step` seconds between partials (a stream that takes time, no sleeping)."""
 
     def __init__(
         self,
         *,
         partials: int = 0,
-        partial_delay: float = 0.0,
+        clock: FakeClock | None = None,
+        partial_step: float = 0.0,
         text: str | None = None,
         fail: bool = False,
-        delay: float = 0.0,
     ) -> None:
         self.partials = partials
-        self.partial_delay = partial_delay
+        self.clock = clock
+        self.partial_step = partial_step
         self.text = text
         self.fail = fail
-        self.delay = delay
         self.calls: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
@@ -71,14 +97,12 @@ class FakeAnswerer:
             )
         if self.fail:
             raise RuntimeError("secret-internal-detail: boom")
-        if self.delay:
-            time.sleep(self.delay)
         text = self.text or f"Customers pay return shipping unless the item is damaged [1]. (q: {question})"
         if on_partial is not None and self.partials:
             for i in range(1, self.partials + 1):
                 on_partial(text[: max(1, len(text) * i // self.partials)])
-                if self.partial_delay:
-                    time.sleep(self.partial_delay)
+                if self.clock is not None:
+                    self.clock.advance(self.partial_step)
         return Reply(
             text=text,
             kind="answer",
@@ -103,15 +127,28 @@ class FakeAnswerer:
 
 
 class FixedContainer(Container):
-    """A Container whose router and state are given (the core is another engineer's work)."""
+    """A Container whose answering core and state are given: the real command registry and router run
+    (plus `extra_commands`, test-only commands), with `core` as the answerer, or `core` as the router."""
 
-    def __init__(self, settings: Settings, router: Any, state: StateStore) -> None:
+    def __init__(
+        self, settings: Settings, core: Any, state: StateStore, *, extra_commands: tuple[CommandSpec, ...] = ()
+    ) -> None:
         super().__init__(settings)
-        self._fixed_router = router
         self._fixed_state = state
+        self._fixed_router = None if hasattr(core, "answer") else core
+        self._fixed_answerer = core if hasattr(core, "answer") else None
+        self._extra_commands = extra_commands
+        self._built_router: Any = None
+
+    def answerer(self) -> Any:
+        return self._fixed_answerer if self._fixed_answerer is not None else super().answerer()
 
     def router(self) -> Any:
-        return self._fixed_router
+        if self._fixed_router is not None:
+            return self._fixed_router
+        if self._built_router is None:
+            self._built_router = CommandRouter(Registry([*discover(), *self._extra_commands]), self)
+        return self._built_router
 
     def state(self) -> StateStore:
         return self._fixed_state
@@ -167,18 +204,23 @@ def action_body(
     value: str,
     response_url: str,
     *,
+    payload: dict[str, str] | None = None,
+    user_id: str = "U0002USER",
     is_ephemeral: bool = False,
     message_ts: str = "1700000200.000100",
     action_ts: str | None = None,
 ) -> str:
+    """A block_actions click on a button `action_id` whose value is `value` (+ `payload`), encoded
+    the way the renderer encodes it (`bot.models.encode_button_value`)."""
     data = fixture("block_actions.json")
     data["response_url"] = response_url
+    data["user"]["id"] = user_id
     data["container"].update({"is_ephemeral": is_ephemeral, "message_ts": message_ts})
     data["actions"] = [
         {
             "action_id": action_id,
             "block_id": f"cs_answer_actions:{value}",
-            "value": value,
+            "value": encode_button_value(value, payload),
             "type": "button",
             "text": {"type": "plain_text", "text": action_id},
             "action_ts": action_ts or f"{time.time():.6f}",
@@ -186,6 +228,28 @@ def action_body(
     ]
     if is_ephemeral:
         data.pop("message", None)
+    return urlencode({"payload": json.dumps(data)})
+
+
+def view_body(view: dict[str, Any], values: dict[str, str], *, user_id: str = "U0002USER") -> str:
+    """A view_submission of the modal `view` (as sent to views.open) with `values` typed in."""
+    data = copy.deepcopy(fixture("view_submission.json"))
+    data["user"]["id"] = user_id
+    state: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block["element"]
+        value = values.get(element["action_id"], "")
+        if element["type"] == "static_select":
+            entry: dict[str, Any] = {"type": "static_select", "selected_option": {"value": value}}
+        else:
+            entry = {"type": element["type"], "value": value}
+        state[block["block_id"]] = {element["action_id"]: entry}
+    data["view"].update({
+        "callback_id": view["callback_id"],
+        "private_metadata": view.get("private_metadata", ""),
+        "blocks": view["blocks"],
+        "state": {"values": state},
+    })
     return urlencode({"payload": json.dumps(data)})
 
 

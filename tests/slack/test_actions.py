@@ -1,4 +1,4 @@
-"""The buttons under an answer: feedback, share to channel, need a human."""
+"""The buttons under an answer: votes (one per person, changeable), share to channel, need a human."""
 
 from __future__ import annotations
 
@@ -18,31 +18,54 @@ def _ask(stack: Stack, text: str = "who pays return shipping?") -> str:
     return answer_id_of(hook.body["blocks"])
 
 
-@pytest.mark.parametrize(("action_id", "rating"), [("feedback_up", 1), ("feedback_down", -1)])
-def test_feedback_is_recorded_and_confirmed(stack: Stack, action_id: str, rating: int) -> None:
+def _counts(up: int, down: int, lang: str = "en") -> str:
+    return messages.text("vote_counts", lang, up=up, down=down)
+
+
+@pytest.mark.parametrize(("action_id", "counts"), [("feedback_up", (1, 0)), ("feedback_down", (0, 1))])
+def test_vote_is_recorded_and_confirmed_with_the_counts(
+    stack: Stack, action_id: str, counts: tuple[int, int]
+) -> None:
     answer_id = _ask(stack)
     resp = stack.click(action_id, answer_id)
     assert resp.status_code == 200 and resp.text == ""
 
     hooks = stack.api.wait_for("/webhook", 2)
     assert hooks[1].body == {
-        "text": messages.text("feedback_thanks", "en"),
+        "text": f"{messages.text('feedback_thanks', 'en')} {_counts(*counts)}",
         "response_type": "ephemeral",
         "replace_original": False,
     }
-    (row,) = stack.state.feedback()
-    assert row["rating"] == rating
-    assert row["platform"] == "slack" and row["user_id"] == "U0002USER" and row["channel_id"] == "C0003CHAN"
-    assert row["question"] == "who pays return shipping?"
-    assert "Customers pay return shipping" in row["answer"]
-    assert row["extra"]["answer_id"] == answer_id and row["extra"]["known_answer"] is True
+    assert stack.state.vote_counts(answer_id) == counts
 
 
-def test_feedback_on_an_unknown_answer_is_still_recorded(stack: Stack) -> None:
+def test_a_second_click_changes_the_vote_and_colleagues_add_theirs(stack: Stack) -> None:
+    answer_id = _ask(stack)
+    stack.click("feedback_up", answer_id)
+    stack.api.wait_for("/webhook", 2)
+    stack.click("feedback_down", answer_id)  # the same person changes their mind
+    hooks = stack.api.wait_for("/webhook", 3)
+    assert hooks[2].body["text"] == f"{messages.text('vote_changed', 'en')} {_counts(0, 1)}"
+    stack.click("feedback_down", answer_id)  # the same vote again: still one vote
+    stack.click("feedback_up", answer_id, user_id="U0COLLEAGUE")
+    hooks = stack.api.wait_for("/webhook", 5)
+    assert hooks[3].body["text"].endswith(_counts(0, 1))
+    assert hooks[4].body["text"].endswith(_counts(1, 1))
+    assert stack.state.vote_counts(answer_id) == (1, 1)
+
+
+def test_vote_on_an_unknown_answer_is_still_counted(stack: Stack) -> None:
     stack.click("feedback_down", "0" * 32)
-    stack.api.wait_for("/webhook")
-    (row,) = stack.state.feedback()
-    assert row["rating"] == -1 and row["extra"]["known_answer"] is False
+    (hook,) = stack.api.wait_for("/webhook")
+    assert hook.body["text"].endswith(_counts(0, 1))
+    assert stack.state.vote_counts("0" * 32) == (0, 1)
+
+
+def test_chinese_answer_gets_chinese_vote_thanks(stack: Stack) -> None:
+    answer_id = _ask(stack, "退货运费谁出？")
+    stack.click("feedback_up", answer_id)
+    hooks = stack.api.wait_for("/webhook", 2)
+    assert hooks[1].body["text"] == f"{messages.text('feedback_thanks', 'zh')} {_counts(1, 0, 'zh')}"
 
 
 def test_share_posts_the_private_answer_publicly_without_the_share_button(stack: Stack) -> None:
@@ -79,7 +102,7 @@ def test_share_of_an_unknown_answer_says_so(stack: Stack) -> None:
     assert "/chat.postMessage" not in stack.api.paths()
 
 
-def test_need_human_tags_the_oncall_user_group_in_the_answer_thread(stack: Stack) -> None:
+def test_need_human_tags_the_oncall_user_group_in_the_answer_thread_once(stack: Stack) -> None:
     answer_id = _ask(stack)
     stack.click("need_human", answer_id, message_ts="1700000999.000100")
     (post,) = stack.api.wait_for("/chat.postMessage")
@@ -90,6 +113,12 @@ def test_need_human_tags_the_oncall_user_group_in_the_answer_thread(stack: Stack
     assert post.body["link_names"] is False
     hooks = stack.api.wait_for("/webhook", 2)
     assert hooks[1].body["text"] == messages.text("human_requested_ack", "en")
+
+    stack.click("need_human", answer_id, user_id="U0COLLEAGUE")  # asked once per answer
+    hooks = stack.api.wait_for("/webhook", 3)
+    assert hooks[2].body["text"] == messages.text("human_already_requested", "en")
+    stack.api.settle()
+    assert len(stack.api.calls("/chat.postMessage")) == 1
 
 
 def test_need_human_goes_to_the_escalation_channel_with_a_handle(make_stack: Callable[..., Stack]) -> None:
@@ -111,5 +140,5 @@ def test_repeated_delivery_of_the_same_click_counts_once(stack: Stack) -> None:
     stack.click("feedback_up", answer_id, action_ts="1700001000.000001")
     stack.api.wait_for("/webhook", 2)
     stack.api.settle()
-    assert len(stack.state.feedback()) == 1
+    assert stack.state.vote_counts(answer_id) == (1, 0)
     assert len(stack.api.calls("/webhook")) == 2  # the answer + one thanks

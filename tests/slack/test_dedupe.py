@@ -10,12 +10,11 @@ import psycopg
 import pytest
 from slack_bolt import App, BoltRequest
 
-from bot.router import CommandRouter
-from bot.slack.app import build_slack_app, build_web_client, dedupe_key
+from bot.slack.app import ContainerRouter, build_slack_app, build_web_client, dedupe_key
 from bot.storage.db import Database, StateStore
 from tests.slack.conftest import Stack
 from tests.slack.mock_slack_api import BOT_USER_ID, MockSlackApi
-from tests.slack.support import FakeAnswerer, event_body, signed_headers
+from tests.slack.support import FakeAnswerer, FixedContainer, event_body, signed_headers
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -73,7 +72,10 @@ def test_redelivery_to_another_replica_is_dropped(
     settings = make_settings()
     answerers = [FakeAnswerer(), FakeAnswerer()]
     replicas: list[App] = [
-        build_slack_app(settings, CommandRouter(answerer), store, client=build_web_client(settings))
+        build_slack_app(
+            settings, ContainerRouter(FixedContainer(settings, answerer, store)), store,
+            client=build_web_client(settings),
+        )
         for answerer, store in zip(answerers, postgres_state)
     ]
     event_id = "Ev" + uuid.uuid4().hex.upper()

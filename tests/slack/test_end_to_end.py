@@ -17,6 +17,7 @@ import pytest
 
 from bot import messages
 from bot.config import Settings
+from bot.conversation import reply_to_json
 from bot.server import build_asgi_app
 from tests.slack.blockutil import action_ids, answer_id_of, block_text, buttons
 from tests.slack.conftest import Stack
@@ -42,10 +43,11 @@ def real_stack(
     server, mount = shared_server
     settings = make_settings()  # Slack token/secret and the mock API url; the core keeps its own settings
     state = sample_container.state()
-    mount.app = build_asgi_app(FixedContainer(settings, sample_container.router(), state), warm=False)
+    container = FixedContainer(settings, sample_container.router(), state)
+    mount.app = build_asgi_app(container, warm=False)
     with httpx.Client(timeout=TIMEOUT) as http:
         # Stack wants an answerer for the fake-based tests; this one is never wired in (never called).
-        yield Stack(slack_api, state, FakeAnswerer(fail=True), settings, server, http)
+        yield Stack(slack_api, state, FakeAnswerer(fail=True), settings, server, http, container.conversation())
     mount.app = None
 
 
@@ -64,9 +66,9 @@ def button_labels(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def stored_reply(stack: Stack, blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    record = stack.state.get_answer(answer_id_of(blocks))
-    assert record is not None and record["platform"] == "slack"
-    return dict(record["payload"]["reply"])
+    record = stack.conversation.get_answer(answer_id_of(blocks))
+    assert record is not None and record.platform == "slack"
+    return reply_to_json(record.reply)
 
 
 def test_ask_in_chinese_gets_a_cited_answer_from_the_article(real_stack: Stack) -> None:

@@ -142,3 +142,48 @@ def test_url_verification_unsigned_is_rejected(stack: Stack) -> None:
     del headers["x-slack-signature"]
     resp = stack.http.post(f"{stack.server.url}/slack/events", content=body, headers=headers)
     assert resp.status_code == 401
+
+
+def test_private_question_in_a_thread_is_shown_only_to_the_asker(stack: Stack) -> None:
+    stack.event(text=f"<@{BOT_USER_ID}> who pays return shipping? --private")
+    (placeholder,) = stack.api.wait_for("/chat.postMessage")
+    (ephemeral,) = stack.api.wait_for("/chat.postEphemeral")
+    (deleted,) = stack.api.calls("/chat.delete")
+    assert placeholder.body["text"] == messages.text("thinking", "en")
+    assert deleted.body["channel"] == "C0003CHAN" and deleted.body["ts"].endswith(".000200")  # the placeholder
+    assert ephemeral.body["user"] == "U0002USER" and ephemeral.body["thread_ts"] == MENTION_TS
+    assert "Customers pay return shipping" in ephemeral.body["text"]
+    assert action_ids(ephemeral.body["blocks"]) == ["feedback_up", "feedback_down", "share", "need_human"]
+    assert stack.answerer.calls[0]["question"] == "who pays return shipping?"
+    assert "/chat.update" not in stack.api.paths()  # the public placeholder was removed, not filled in
+
+
+def test_a_private_question_in_a_direct_message_is_answered_there(stack: Stack) -> None:
+    stack.event(
+        "event_message_thread_reply.json",
+        text="who pays return shipping? only me",
+        channel="D0DMCHAN",
+        channel_type="im",
+        thread_ts=None,
+        ts="1700000410.000100",
+    )
+    (update,) = stack.api.wait_for("/chat.update")  # a DM is private already: the placeholder is filled
+    assert "Customers pay return shipping" in update.body["text"]
+    assert "/chat.postEphemeral" not in stack.api.paths()
+
+
+def test_a_command_that_needs_a_form_points_to_its_slash_command(stack: Stack) -> None:
+    stack.event(text=f"<@{BOT_USER_ID}> /survey T-1")
+    (post,) = stack.api.wait_for("/chat.postMessage")  # no trigger_id on a message: no modal possible
+    assert post.body["text"].startswith("Please rate")
+    assert messages.text("slack_form_use_command", "en", command="/survey") in block_text(post.body["blocks"])
+    assert "/views.open" not in stack.api.paths()
+
+
+def test_a_quick_private_command_in_a_mention_gets_no_placeholder(stack: Stack) -> None:
+    stack.event(text=f"<@{BOT_USER_ID}> /help")  # not slow, and only for the asker
+    (ephemeral,) = stack.api.wait_for("/chat.postEphemeral")
+    assert ephemeral.body["user"] == "U0002USER" and ephemeral.body["thread_ts"] == MENTION_TS
+    assert "/ask" in block_text(ephemeral.body["blocks"])
+    stack.api.settle()
+    assert not {"/chat.postMessage", "/chat.update"} & set(stack.api.paths())

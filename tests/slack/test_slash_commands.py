@@ -1,4 +1,8 @@
-"""Slash commands over real HTTP (uvicorn), signed like Slack signs them; answers go to response_url."""
+"""Slash commands over real HTTP (uvicorn), signed like Slack signs them; answers go to response_url.
+
+Which commands exist, which are slow (the "Looking that up…" ack) and who sees the reply come from the
+command registry; test-only commands (tests/slack/fake_commands.py) are registered next to the real ones.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import time
 import pytest
 
 from bot import messages
+from bot.commands.base import Role
+from bot.commands.registry import default_registry
 from tests.slack.blockutil import action_ids, answer_id_of, block_text
 from tests.slack.conftest import Stack
 
@@ -15,12 +21,12 @@ def test_ask_acks_at_once_then_posts_a_cited_answer_in_channel(stack: Stack) -> 
     started = time.monotonic()
     resp = stack.slash("/ask", "who pays return shipping?")
     assert resp.status_code == 200
-    assert resp.text == messages.text("thinking", "en")  # tiny ephemeral ack
+    assert resp.text == messages.text("thinking", "en")  # tiny ephemeral ack: /ask is slow
     assert time.monotonic() - started < 1.0
 
     (hook,) = stack.api.wait_for("/webhook")
     body = hook.body
-    assert body["response_type"] == "in_channel"
+    assert body["response_type"] == "in_channel"  # /ask's default visibility
     assert "Customers pay return shipping" in body["text"]
     text = block_text(body["blocks"])
     assert "<https://kb.example.com/returns|Returns policy>" in text
@@ -29,34 +35,40 @@ def test_ask_acks_at_once_then_posts_a_cited_answer_in_channel(stack: Stack) -> 
     assert action_ids(body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]  # no share in public
 
     answer_id = answer_id_of(body["blocks"])
-    record = stack.state.get_answer(answer_id)
-    assert record is not None and record["question"] == "who pays return shipping?"
-    assert record["platform"] == "slack" and record["channel_id"] == "C0003CHAN"
+    record = stack.conversation.get_answer(answer_id)
+    assert record is not None and record.question == "who pays return shipping?"
+    assert record.platform == "slack" and record.channel_id == "C0003CHAN" and record.user_id == "U0002USER"
+    assert record.reply.text == body["text"] and record.extra["private"] is False
     assert stack.answerer.calls[0]["question"] == "who pays return shipping?"
     assert not stack.answerer.calls[0]["streaming"]
 
 
 def test_cs_help_is_mapped_to_help_and_shown_only_to_the_asker(stack: Stack) -> None:
     resp = stack.slash("/cs-help")
-    assert resp.status_code == 200 and resp.text == ""
+    assert resp.status_code == 200 and resp.text == ""  # /help is not slow: no "thinking" ack
     (hook,) = stack.api.wait_for("/webhook")
     assert hook.body["response_type"] == "ephemeral"
-    assert "/ask" in block_text(hook.body["blocks"])
+    text = block_text(hook.body["blocks"])
+    for spec in default_registry().visible_to(Role.AGENT):  # the commands this user (an agent) may run
+        assert spec.name in text
+    assert "/lockdown" not in text  # a managers-only test command is not offered to an agent
+    assert "coming soon" not in text
     assert action_ids(hook.body["blocks"]) == []
     assert stack.answerer.calls == []
 
 
-@pytest.mark.parametrize("command", ["/rootcause", "/escalate", "/history", "/calm", "/resolve"])
-def test_coming_soon_commands(stack: Stack, command: str) -> None:
-    assert stack.slash(command, "some text").status_code == 200
+def test_a_quick_command_with_channel_visibility_is_posted_in_channel(stack: Stack) -> None:
+    resp = stack.slash("/survey", "buttons")  # a registered test command: not slow, visible to the channel
+    assert resp.status_code == 200 and resp.text == ""
     (hook,) = stack.api.wait_for("/webhook")
-    assert hook.body["text"].startswith(f"`{command}` is coming soon")
-    assert action_ids(hook.body["blocks"]) == []
+    assert hook.body["response_type"] == "in_channel"
+    assert block_text(hook.body["blocks"]).startswith("Pick one")
     assert stack.answerer.calls == []
 
 
 def test_empty_ask_gets_the_friendly_prompt(stack: Stack) -> None:
-    assert stack.slash("/ask", "   ").status_code == 200
+    resp = stack.slash("/ask", "   ")
+    assert resp.status_code == 200 and resp.text == ""  # nothing to look up: no "thinking"
     (hook,) = stack.api.wait_for("/webhook")
     assert hook.body["response_type"] == "ephemeral"
     assert "Please type a question" in hook.body["text"]
@@ -66,6 +78,7 @@ def test_empty_ask_gets_the_friendly_prompt(stack: Stack) -> None:
 def test_unknown_command_gets_the_friendly_reply(stack: Stack) -> None:
     assert stack.slash("/xyz", "hello").status_code == 200
     (hook,) = stack.api.wait_for("/webhook")
+    assert hook.body["response_type"] == "ephemeral"
     assert "I don't know the command `/xyz`" in hook.body["text"]
 
 
@@ -82,11 +95,11 @@ def test_unknown_command_gets_the_friendly_reply(stack: Stack) -> None:
 def test_only_me_answers_ephemerally_with_a_share_button(stack: Stack, text: str, question: str) -> None:
     assert stack.slash("/ask", text).status_code == 200
     (hook,) = stack.api.wait_for("/webhook")
-    assert hook.body["response_type"] == "ephemeral"
+    assert hook.body["response_type"] == "ephemeral"  # the reply's visibility (set by /ask) wins
     assert action_ids(hook.body["blocks"]) == ["feedback_up", "feedback_down", "share", "need_human"]
     assert stack.answerer.calls[0]["question"] == question
-    record = stack.state.get_answer(answer_id_of(hook.body["blocks"]))
-    assert record is not None and record["payload"]["private"] is True
+    record = stack.conversation.get_answer(answer_id_of(hook.body["blocks"]))
+    assert record is not None and record.extra["private"] is True
 
 
 def test_chinese_question_gets_chinese_chrome(stack: Stack) -> None:
@@ -104,3 +117,12 @@ def test_slash_text_containing_the_word_payload_still_works(stack: Stack) -> Non
     (hook,) = stack.api.wait_for("/webhook")
     assert hook.body["response_type"] == "in_channel"
     assert stack.answerer.calls[0]["question"] == "what is the payload limit?"
+
+
+def test_every_registered_slash_name_is_answered(stack: Stack) -> None:
+    """One listener serves every command name in the manifest (names and slash aliases)."""
+    names = [n for spec in default_registry().all() for n in (spec.name, *spec.aliases) if n.startswith("/")]
+    for name in names:
+        assert stack.slash(name, "").status_code == 200
+    hooks = stack.api.wait_for("/webhook", len(names))
+    assert not any("I don't know the command" in h.body.get("text", "") for h in hooks)

@@ -10,7 +10,6 @@ import pytest
 from bot import messages
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.router import CommandRouter
 from bot.slack.socket import start_socket_mode
 from bot.storage.db import StateStore
 from tests.slack.blockutil import action_ids
@@ -33,7 +32,7 @@ def test_slash_command_and_mention_over_socket_mode(
     server = FakeSocketModeServer([slash, mention, redelivered], envelopes["hello"]).start()
     slack_api.ws_url = server.url
     answerer = FakeAnswerer()
-    container = FixedContainer(make_settings(slack_app_token=APP_TOKEN), CommandRouter(answerer), state)
+    container = FixedContainer(make_settings(slack_app_token=APP_TOKEN), answerer, state)
     handler = start_socket_mode(container)
     try:
         (opened,) = slack_api.wait_for("/apps.connections.open")
@@ -64,6 +63,6 @@ def test_slash_command_and_mention_over_socket_mode(
 
 
 def test_socket_mode_needs_an_app_token(make_settings: Callable[..., Settings], state: StateStore) -> None:
-    container = FixedContainer(make_settings(), CommandRouter(FakeAnswerer()), state)
+    container = FixedContainer(make_settings(), FakeAnswerer(), state)
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
         start_socket_mode(container)

@@ -12,9 +12,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.config import Settings
 from bot.container import Container
 from bot.errors import StoreUnavailable
-from bot.router import CommandRouter, IncomingMessage
+from bot.commands.ask import split_private_flag
+from bot.models import ActionEvent, FormSubmission, IncomingMessage
 from bot.slack.app import ContainerRouter, build_slack_app, build_web_client
-from bot.slack.common import oncall_mention, split_private_flag, strip_mentions
+from bot.slack.common import base_action_id, oncall_mention, strip_mentions
 from bot.slack.http import slack_routes
 from bot.storage.db import StateStore
 from tests.slack.mock_slack_api import MockSlackApi
@@ -34,7 +35,7 @@ def test_build_asgi_app_serves_slack_events_and_healthz(
 ) -> None:
     from bot.server import build_asgi_app
 
-    container = FixedContainer(make_settings(), CommandRouter(FakeAnswerer()), state)
+    container = FixedContainer(make_settings(), FakeAnswerer(), state)
     with ServerThread(build_asgi_app(container, warm=False)) as server, httpx.Client() as http:
         assert http.get(f"{server.url}/healthz").json() == {"ok": True, "platforms": ["slack"]}
         body = slash_body("/ask", "who pays return shipping?", slack_api.webhook_url)
@@ -46,7 +47,7 @@ def test_build_asgi_app_serves_slack_events_and_healthz(
 def test_http_mode_requires_the_signing_secret(
     make_settings: Callable[..., Settings], state: StateStore
 ) -> None:
-    container = FixedContainer(make_settings(slack_signing_secret=""), CommandRouter(FakeAnswerer()), state)
+    container = FixedContainer(make_settings(slack_signing_secret=""), FakeAnswerer(), state)
     with pytest.raises(Exception, match="SLACK_SIGNING_SECRET"):
         slack_routes(container)
 
@@ -55,7 +56,7 @@ def test_without_signing_secret_no_http_request_can_verify(
     make_settings: Callable[..., Settings], state: StateStore
 ) -> None:
     settings = make_settings(slack_signing_secret="")
-    app = build_slack_app(settings, CommandRouter(FakeAnswerer()), state, lazy=False)
+    app = build_slack_app(settings, ContainerRouter(FixedContainer(settings, FakeAnswerer(), state)), state, lazy=False)
     body = slash_body("/ask", "x", "http://127.0.0.1:9/webhook")
     for secret in (SIGNING_SECRET, "secret"):
         headers = signed_headers(body, "application/x-www-form-urlencoded", secret=secret)
@@ -72,7 +73,8 @@ def test_web_client_follows_settings(make_settings: Callable[..., Settings], sla
 def test_non_lazy_app_answers_before_dispatch_returns(
     make_settings: Callable[..., Settings], slack_api: MockSlackApi, state: StateStore
 ) -> None:
-    app = build_slack_app(make_settings(), CommandRouter(FakeAnswerer()), state, lazy=False)
+    settings = make_settings()
+    app = build_slack_app(settings, ContainerRouter(FixedContainer(settings, FakeAnswerer(), state)), state, lazy=False)
     body = slash_body("/ask", "who pays return shipping?", slack_api.webhook_url)
     headers = signed_headers(body, "application/x-www-form-urlencoded")
     resp = app.dispatch(BoltRequest(body=body, headers=headers))  # type: ignore[arg-type]
@@ -89,9 +91,15 @@ def test_container_router_turns_a_broken_core_into_a_friendly_reply(
     make_settings: Callable[..., Settings],
 ) -> None:
     router = ContainerRouter(_BrokenContainer(make_settings()))
-    reply = router.handle(IncomingMessage(text="退货运费谁出？", platform="slack", command="/ask"))
+    msg = IncomingMessage(text="退货运费谁出？", platform="slack", command="/ask")
+    reply = router.handle(msg)
     assert reply.kind == "error" and reply.language == "zh"
     assert reply.text.startswith("知识库服务暂时无法连接")
+    assert router.spec_for(msg) is None  # no placeholder promised when nothing can answer
+    click = router.handle_action(ActionEvent("survey_pick", "a", "U1", "C1", "slack", language="zh"))
+    assert click is not None and click.kind == "error" and click.text.startswith("知识库服务暂时无法连接")
+    form = router.handle_form(FormSubmission("/survey", "rate", {}, "U1", "slack"))
+    assert form.kind == "error" and form.text.startswith("The knowledge store is unreachable")
 
 
 @pytest.mark.parametrize(
@@ -117,3 +125,4 @@ def test_strip_mentions_and_oncall() -> None:
     assert oncall_mention("S0ONCALL01") == "<!subteam^S0ONCALL01>"
     assert oncall_mention("@cs-oncall") == "@cs-oncall"
     assert oncall_mention("") == ""
+    assert base_action_id("survey_pick~2") == "survey_pick" and base_action_id("share") == "share"

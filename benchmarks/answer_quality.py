@@ -1,0 +1,43 @@
+"""Answer quality on the bilingual evaluation set (knowledge/eval/questions.jsonl), per split.
+
+Runs `cs-copilot eval --knowledge knowledge/ --questions knowledge/eval/questions.jsonl` (the code path users run)
+and prints recall@1/5/10 and MRR overall, same-language and cross-language (cross-language questions against a
+one-language copy of the knowledge), answered-when-answerable, refused-when-unanswerable and facts present.
+Tune on dev; report test.
+
+    .venv/bin/python benchmarks/answer_quality.py [--data-dir DIR] [--split dev|test|all] [--mode hybrid|dense|bm25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+
+from common import ROOT
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", default="", help="reuse a data dir (the knowledge embeddings are cached there)")
+    ap.add_argument("--split", default="all", choices=["dev", "test", "all"])
+    ap.add_argument("--mode", default="")
+    ap.add_argument("--knowledge", default=str(ROOT / "knowledge"))
+    ap.add_argument("--questions", default=str(ROOT / "knowledge" / "eval" / "questions.jsonl"))
+    args = ap.parse_args()
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="cs-bench-")
+    cmd = [sys.executable, "-m", "bot.cli", "--data-dir", data_dir, "--env-file", "/nonexistent", "eval",
+           "--knowledge", args.knowledge, "--questions", args.questions, "--split", args.split]
+    if args.mode:
+        cmd += ["--mode", args.mode]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    print(proc.stdout.rstrip())
+    if proc.returncode != 0:
+        print(proc.stderr[-4000:])
+        raise SystemExit(proc.returncode)
+    print(f"(data dir: {data_dir})")
+
+
+if __name__ == "__main__":
+    main()

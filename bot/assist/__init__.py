@@ -1,0 +1,1 @@
+"""Agent assist: tools that help an agent read and answer a customer (/calm)."""

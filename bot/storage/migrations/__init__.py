@@ -1,0 +1,1 @@
+"""Alembic migrations of the state database (run by `bot.storage.migrate`, no alembic.ini)."""
