@@ -281,6 +281,8 @@ def reply_json(reply: Any) -> dict[str, Any]:
     from bot.conversation import reply_to_json
 
     if reply.data:
+        if set(reply.data) == {"$list"}:  # a command whose JSON contract is a list (`requests --json`)
+            return reply.data["$list"]  # type: ignore[no-any-return]
         return dict(reply.data)
     if reply.kind == "error":
         return {"error": reply.text}

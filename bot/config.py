@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     retrieval_min_similarity: float = Field(default=0.80, ge=0.0, le=1.0)
     retrieval_bm25_weight: float = Field(default=0.25, ge=0.0, le=10.0)
+    retrieval_centring: bool | None = Field(
+        default=None, description="per-language mean-centring for cross-language search; unset = bot/tuning.py default")
     chunk_max_tokens: int = Field(default=256, ge=32, le=2048)
 
     # --- answering -------------------------------------------------------------------------------
@@ -80,6 +82,14 @@ class Settings(BaseSettings):
     feishu_api_url: str = "https://open.feishu.cn"
     feishu_escalation_chat_id: str = ""
     feishu_oncall_open_ids: str = ""
+
+    # --- /escalate (bot/escalation) -----------------------------------------------------------------
+    escalation_threshold: int = Field(default=10, ge=1, le=100_000,
+                                      description="customers after which a need opens its managers' threads by itself")
+    escalation_batch_minutes: float = Field(default=30.0, ge=0, le=7 * 24 * 60,
+                                            description="at most one 'new customers' reply per request this often")
+    escalation_match_threshold: float = Field(default=0.45, ge=-1.0, le=2.0,
+                                              description="score from which a wording joins an existing request")
 
     # --- roles (comma-separated user ids; everyone else is an agent; the local CLI user is admin) --------
     slack_manager_ids: str = ""

@@ -45,6 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The knowledge base is empty. Ingest documents first: `cs-copilot ingest knowledge/`.",
         "zh": "知识库还是空的。请先导入文档：`cs-copilot ingest knowledge/`。",
     },
+    "answer_unsure": {
+        "en": "I'm not sure the knowledge base answers this, so I won't guess. Related articles (they may not answer it):",
+        "zh": "不确定知识库能回答这个问题，我不做猜测。相关文章（可能并不能回答）：",
+    },
     "model_fallback": {
         "en": "The language model didn't answer in time, so this answer is built from the passages directly.",
         "zh": "语言模型未能及时响应，以下回答直接摘自知识库原文。",
@@ -403,6 +407,131 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "… {count} more topic(s): `cs-copilot gaps --json` lists them all.",
         "zh": "……另有 {count} 个主题：`cs-copilot gaps --json` 可列出全部。",
     },
+    # --- /escalate and /requests: customer needs raised to the managers (bot/escalation/) ---
+    "escalation_usage": {
+        "en": "Tell me what the customer asked for: `/escalate <the need> [customer id]`, e.g. `/escalate let customers pick a delivery time slot C1024`.",
+        "zh": "请写明客户的需求：`/escalate <需求> [客户ID]`，例如 `/escalate 希望能选择送货时间段 C1024`。",
+    },
+    "escalation_recorded": {
+        "en": "This is the {ordinal} customer asking for \u201c{title}\u201d (request #{id}, {status}).",
+        "zh": "这是第 {count} 位提出\u201c{title}\u201d的客户（需求 #{id}，{status}）。",
+    },
+    "escalation_new": {
+        "en": "New request #{id} opened: \u201c{title}\u201d. You are the first to raise it.",
+        "zh": "已新建需求 #{id}：\u201c{title}\u201d。你是第一个提出的。",
+    },
+    "escalation_repeat": {
+        "en": "You already raised request #{id} (\u201c{title}\u201d) for this customer; it still counts once. {count} customer(s) so far.",
+        "zh": "你已为这位客户提过需求 #{id}（\u201c{title}\u201d），不会重复计数。目前共 {count} 位客户。",
+    },
+    "escalation_thread_link": {"en": "Managers' thread: {link}", "zh": "主管讨论串：{link}"},
+    "escalation_no_channel": {
+        "en": "No managers' channel is configured here (SLACK_ESCALATION_CHANNEL / FEISHU_ESCALATION_CHAT_ID); the request is counted and listed in /requests.",
+        "zh": "尚未配置主管频道（SLACK_ESCALATION_CHANNEL / FEISHU_ESCALATION_CHAT_ID）；需求已计数，可在 /requests 中查看。",
+    },
+    "escalation_header": {"en": "*Request #{id}*: {title}", "zh": "*需求 #{id}*：{title}"},
+    "escalation_header_counts": {
+        "en": "{customers} customer(s) · {agents} agent(s) · status: {status}",
+        "zh": "{customers} 位客户 · {agents} 位客服 · 状态：{status}",
+    },
+    "escalation_header_seen": {"en": "First seen {first} · last seen {last}", "zh": "首次 {first} · 最近 {last}"},
+    "escalation_samples": {"en": "How customers put it", "zh": "客户原话"},
+    "escalation_history": {"en": "History", "zh": "处理记录"},
+    "escalation_batch": {
+        "en": "{count} new customer(s) since the last update ({customers}); {total} in total.",
+        "zh": "自上次更新以来新增 {count} 位客户（{customers}）；共 {total} 位。",
+    },
+    "escalation_status_open": {"en": "Open", "zh": "待处理"},
+    "escalation_status_acknowledged": {"en": "Acknowledged", "zh": "已确认"},
+    "escalation_status_planned": {"en": "Planned", "zh": "已排期"},
+    "escalation_status_declined": {"en": "Declined", "zh": "不予处理"},
+    "escalation_status_need_info": {"en": "Need more info", "zh": "需要更多信息"},
+    "escalation_status_merged": {"en": "Merged", "zh": "已合并"},
+    "escalation_button_ack": {"en": "Acknowledge", "zh": "确认收到"},
+    "escalation_button_planned": {"en": "Planned", "zh": "已排期"},
+    "escalation_button_decline": {"en": "Decline…", "zh": "不予处理…"},
+    "escalation_button_need_info": {"en": "Need more info", "zh": "需要更多信息"},
+    "escalation_button_merge": {"en": "Merge into…", "zh": "合并到…"},
+    "escalation_actor_system": {"en": "cs-copilot", "zh": "cs-copilot"},
+    "escalation_event_status": {"en": "{actor} set the status to {status} (was {old})", "zh": "{actor} 将状态改为{status}（原为{old}）"},
+    "escalation_event_merged": {"en": "{actor} merged this request into {target}", "zh": "{actor} 将此需求合并到 {target}"},
+    "escalation_event_merged_in": {"en": "{actor} merged {source} into this request", "zh": "{actor} 将 {source} 合并到此需求"},
+    "escalation_event_threshold": {
+        "en": "reached {count} customers: escalated automatically",
+        "zh": "客户数达到 {count}：已自动升级",
+    },
+    "escalation_only_managers": {
+        "en": "Sorry, only managers can change a request's status or merge requests{who}. You can still add customers with /escalate.",
+        "zh": "抱歉，只有主管可以修改需求状态或合并需求{who}。你仍可以用 /escalate 补充客户。",
+    },
+    "escalation_managers_are": {"en": " (ask {names})", "zh": "（请联系 {names}）"},
+    "escalation_unknown_request": {
+        "en": "Request #{id} does not exist (see /requests).",
+        "zh": "需求 #{id} 不存在（可用 /requests 查看）。",
+    },
+    "escalation_status_done": {
+        "en": "Request #{id} is now {status}; {agents} agent thread(s) were told.",
+        "zh": "需求 #{id} 状态已改为{status}；已通知 {agents} 个客服会话。",
+    },
+    "escalation_merged_done": {
+        "en": "Request #{source} was merged into #{target} ({customers} customers).",
+        "zh": "需求 #{source} 已合并到 #{target}（共 {customers} 位客户）。",
+    },
+    "escalation_merge_self": {
+        "en": "Pick another request to merge into (not #{id} itself).",
+        "zh": "请选择另一个需求进行合并（不能是 #{id} 自己）。",
+    },
+    "escalation_decline_title": {"en": "Decline request #{id}", "zh": "不予处理需求 #{id}"},
+    "escalation_decline_reason": {"en": "Reason (shown to the agents)", "zh": "原因（会告知客服）"},
+    "escalation_merge_title": {"en": "Merge request #{id}", "zh": "合并需求 #{id}"},
+    "escalation_merge_target": {"en": "Merge into request", "zh": "合并到需求"},
+    "escalation_reason_required": {"en": "Please give a reason.", "zh": "请填写原因。"},
+    "escalation_agent_status": {
+        "en": "Update on request #{id} (\u201c{title}\u201d): {status}.",
+        "zh": "需求 #{id}（\u201c{title}\u201d）有更新：{status}。",
+    },
+    "escalation_agent_note": {"en": "Managers' note: {note}", "zh": "主管备注：{note}"},
+    "escalation_agent_merged": {"en": "(Request #{source} was merged into it.)", "zh": "（需求 #{source} 已合并到此需求。）"},
+    "escalation_suggested_reply": {"en": "Suggested reply to the customer: {reply}", "zh": "建议回复客户：{reply}"},
+    "escalation_customer_acknowledged": {
+        "en": "Thank you for the suggestion. Our team has received it and is looking into it; we'll keep you posted.",
+        "zh": "感谢您的建议，相关团队已收到并在评估中，有进展会第一时间告知您。",
+    },
+    "escalation_customer_planned": {
+        "en": "Good news: what you asked for is now planned. We'll let you know as soon as it is available.",
+        "zh": "好消息：您提出的需求已列入计划，上线后我们会第一时间通知您。",
+    },
+    "escalation_customer_declined": {
+        "en": "Thank you for the suggestion. After review we won't be able to offer this for now ({note}). We're sorry, and we'll keep your feedback in mind.",
+        "zh": "感谢您的建议。经过评估，我们暂时无法提供该功能（{note}），非常抱歉，您的反馈我们会继续记录。",
+    },
+    "escalation_customer_need_info": {
+        "en": "Thank you for the suggestion. Could you tell us a bit more about how you would use it, so our team can assess it?",
+        "zh": "感谢您的建议。方便再详细说说您希望如何使用吗？以便团队进一步评估。",
+    },
+    "escalation_batch_bad_file": {
+        "en": "`--batch` needs a readable JSONL file of {{id, text, customer_id, created_at}} lines: {problem}",
+        "zh": "`--batch` 需要可读取的 JSONL 文件，每行为 {{id, text, customer_id, created_at}}：{problem}",
+    },
+    "escalation_batch_cli_only": {
+        "en": "`--batch` imports a file and works from the command line only (`cs-copilot escalate --batch FILE`).",
+        "zh": "`--batch` 用于导入文件，仅支持命令行（`cs-copilot escalate --batch FILE`）。",
+    },
+    "escalation_batch_done": {
+        "en": "Imported {lines} line(s): {new} new request(s), {joined} added to existing ones, {repeats} repeat(s), {errors} error(s).",
+        "zh": "已导入 {lines} 行：新建 {new} 个需求，{joined} 条并入已有需求，{repeats} 条重复，{errors} 条出错。",
+    },
+    "requests_none": {
+        "en": "No requests yet{status}. Agents raise them with `/escalate <need> [customer id]`.",
+        "zh": "暂无需求{status}。客服可以用 `/escalate <需求> [客户ID]` 提出。",
+    },
+    "requests_status_filter": {"en": " with status {status}", "zh": "（状态：{status}）"},
+    "requests_bad_status": {
+        "en": "`{value}` is not a status; use one of: {choices}.",
+        "zh": "`{value}` 不是有效状态，可选：{choices}。",
+    },
+    "requests_title": {"en": "Top customer requests", "zh": "客户需求排行"},
+    "requests_columns": {"en": "#|request|customers|agents|status|last seen", "zh": "#|需求|客户数|客服数|状态|最近"},
 }
 
 

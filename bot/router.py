@@ -150,7 +150,9 @@ class CommandRouter:
                     command, spec, rest = word, self.registry.get(word), after
                 else:
                     spec = self.registry.get(DEFAULT_COMMAND)
-        lang = msg.language or messages.detect_language(rest or text, default="en")
+        # a Chinese alias word ("历史 C120559") says the asker's language when the rest (an id) cannot
+        basis = text if command is not None and not command.startswith("/") else (rest or text)
+        lang = msg.language or messages.detect_language(basis, default="en")
         return _Resolved(spec, command, rest, lang)
 
     def spec_for(self, msg: IncomingMessage) -> CommandSpec | None:

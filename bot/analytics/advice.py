@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def _text(name: str, **values: object) -> str:
     """A template filled with the variables it declares (a missing one is refused by render_prompt)."""
     wanted = set(load_prompt(name).input_variables)
-    messages = render_prompt(name, **{k: v for k, v in values.items() if k in wanted})
+    messages = render_prompt(name, None, **{k: v for k, v in values.items() if k in wanted})
     return "\n".join(str(m.content) for m in messages).strip()
 
 
@@ -82,7 +82,7 @@ def _parse(raw: str) -> tuple[str, list[str], list[str]] | None:
 
 
 def _ask(chat_model: Any, reason: "Reason", language: str) -> str:
-    messages = render_prompt("rootcause", **_model_inputs(reason, language))
+    messages = render_prompt("rootcause", None, **_model_inputs(reason, language))
     out = chat_model.invoke(messages)
     content = getattr(out, "content", out)
     if isinstance(content, list):

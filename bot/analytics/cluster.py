@@ -110,7 +110,9 @@ def _kmeans_run(x: np.ndarray, k: int, seed: int, KMeans: Any, MiniBatchKMeans: 
 
 
 def candidate_ks(n: int, k_min: int = 4, k_max: int = 40) -> list[int]:
-    hi = max(2, min(k_max, n // 5))
+    """Candidate numbers of clusters: up to sqrt(n / 2) (the usual rule of thumb), at most k_max; finer
+    clusterings split a reason by its wordings (measured on the generated bilingual set)."""
+    hi = max(2, min(k_max, int(round((n / 2) ** 0.5))))
     lo = max(2, min(k_min, hi))
     ks = sorted({k for k in (lo, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50) if lo <= k <= hi} | {lo, hi})
     return ks
@@ -180,7 +182,7 @@ def cluster_multilingual(x: np.ndarray, langs: Sequence[str], tokens: Sequence[S
         idx = np.flatnonzero(langs_arr == lg) if len(groups) > 1 or len(set(langs)) > 1 else np.arange(len(x))
         feats = x[idx]
         if tokens is not None and len(x) <= LEXICAL_MAX:
-            z = lexical_features([tokens[i] for i in idx], seed)
+            z = lexical_features([tokens[int(i)] for i in idx], seed)
             if z is not None:
                 feats = _unit(np.hstack([feats, LEXICAL_WEIGHT * z]))
         c = cluster(feats, k=k, seed=seed)

@@ -37,16 +37,19 @@ MAX_TICKETS = 500  # a customer's newest tickets considered
 RESOLVED_STATUSES = frozenset(
     "resolved closed done solved complete completed fixed 已解决 已关闭 已完成 解决 关闭 完成 已处理 已结案".split()
 )
-_DURATION_EN = r"\d+\s*(?:-\s*\d+\s*)?(?:business |working |calendar )?(?:days?|hours?|weeks?|months?)"
-_DURATION_ZH = r"\d+\s*(?:[-–~至到]\s*\d+\s*)?个?(?:工作日|自然日|天|日|小时|周|个月|月)"
+_DURATION_EN = r"\d+\s*(?:[-–]\s*\d+\s*)?(?:business |working |calendar )?(?:days?|hours?|weeks?|months?)"
+_DURATION_ZH = r"(?<![月\d])\d+\s*(?:[-–~至到]\s*\d+\s*)?个?(?:工作日|自然日|天|小时|周|个月)"
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# Forward-looking commitments only: what was done already ("refund issued") is not a promise.
 PROMISE_EN = re.compile(
-    r"\b(?:will|we'll|shall|within\s+" + _DURATION_EN + r"|promis\w*|guarantee\w*|commit\w*|refund\w*|"
-    r"replace\w*|reship\w*|resend\w*|compensat\w*|credit(?:ed)?|coupon|voucher|arrang\w*|follow[- ]up)\b",
+    r"\b(?:will|we'll|we'd|i'll|we will|shall|going to|promis(?:e|ed|es|ing)(?!\s+date)|guarantee\w*|commit(?:s|ted)?\b|"
+    r"expect\w*|(?:within|in)\s+" + _DURATION_EN + r"|by\s+(?:" + _WEEKDAY + r"|tomorrow|the end of|\d{1,2}[/-]\d{1,2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2})|follow[- ]up|call (?:you |them |her |him )?back)",
     re.IGNORECASE,
 )
 PROMISE_ZH = re.compile(
-    r"(?<![开聚机体学社总工协理])会(?![员话计议场])|将(?:于|在|会|为|尽快)|承诺|保证|确保|" + _DURATION_ZH + r"内|"
-    r"退款|退回|补发|赔付|赔偿|补偿|发放|换新|更换|寄出|安排|到账|回电|跟进"
+    r"(?<![开聚机体学社总工协理误])会(?![员话计议场])|将(?:于|在|会|为|尽快|把)|承诺(?!日期|时效|时间|的日期)|保证|确保|预计|尽快|"
+    r"稍后|跟进|回电|回复您|" + _DURATION_ZH + r"(?:内|左右)?(?:到账|送达|寄出|处理|退回|发货|回复)?(?=内|到账|送达|寄出|处理|退回|发货|回复)"
 )
 NEGATED = re.compile(r"(?:未|不|没有|并未|无法|暂不)(?:承诺|保证)|\b(?:not|never|no|without)\s+(?:\w+\s+)?"
                      r"(?:promis\w*|commit\w*|guarantee\w*)", re.IGNORECASE)

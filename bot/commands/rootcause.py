@@ -242,8 +242,8 @@ def bar_chart(result: RootCauseResult, lang: str) -> bytes:
     names = [f"#{n} {r.label}" if (font or not has_cjk) else f"#{n}" for n, r in enumerate(result.reasons, 1)]
     names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
     y = np.arange(len(names))
-    rc = {"font.family": [font, "DejaVu Sans"]} if font else {}
-    with plt.rc_context(rc):
+    rc: dict[str, Any] = {"font.family": [font, "DejaVu Sans"]} if font else {}
+    with plt.rc_context(rc):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(8, 0.6 * len(names) + 1.6), dpi=100)
         ax.barh(y - 0.2, [r.count for r in result.reasons], 0.4, label=messages.text("rootcause_chart_current", chart_lang))
         ax.barh(y + 0.2, [r.previous_count for r in result.reasons], 0.4, color="#bbbbbb",

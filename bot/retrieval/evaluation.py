@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.ingest.pipeline import Ingestor
 from bot.messages import detect_language
 from bot.retrieval.search import Retriever
 from bot.retrieval.store import VectorStore, connect_chroma
+from bot.tuning import Tuning
 
 MRR_DEPTH = 100
 _FIELDS = ("recall@1", "recall@5", "recall@10", "mrr")
@@ -174,7 +176,8 @@ def _retriever_for(container: Any, path: Path, view: str) -> Retriever:
         source = one_language_copy(path, settings.data_dir / "eval-views" / f"{digest}-{view}", view)
     store = VectorStore(connect_chroma(settings), f"eval-{digest}" if view == "all" else f"eval-{digest}-{view}",
                         container.embedder())
-    retriever = Retriever(store, settings.data_dir / "bm25", bm25_weight=settings.retrieval_bm25_weight)
+    retriever = Retriever.from_tuning(store, settings.data_dir / "bm25", Tuning.from_settings(settings),
+                                      mode=settings.retrieval_mode)
     Ingestor(store, retriever, max_tokens=settings.chunk_max_tokens).ingest([source], progress=False)
     return retriever
 
@@ -258,7 +261,7 @@ def evaluate_question(retriever: Retriever, answerer: Any, q: Question, mode: st
 
 def run_answer_eval(
     container: Any, knowledge: Path, questions_path: Path, splits: Sequence[str] = ("dev", "test"),
-    mode: str = "", limit: int = 0,
+    mode: str = "", limit: int = 0, progress: bool = True,
 ) -> dict[str, Any]:
     """Figures per split for the bilingual evaluation set; `details` holds the per-question rows."""
     from bot.answer.service import AnswerService
@@ -270,16 +273,20 @@ def run_answer_eval(
         questions = [q for q in questions if not q.split or q.split in splits]
     if limit:
         questions = questions[:limit]
+    tuning = Tuning.from_settings(settings)
     views: dict[str, tuple[Retriever, Any]] = {}
     rows: list[tuple[Question, dict[str, Any]]] = []
-    for q in questions:
+    started = time.monotonic()
+    for n, q in enumerate(questions, 1):
         view = q.corpus_lang if q.corpus_lang in ("zh", "en") else "all"
         if view not in views:
             retriever = _retriever_for(container, knowledge, view)
-            views[view] = (retriever, AnswerService(retriever, chat_model=None,
-                                                    min_similarity=settings.retrieval_min_similarity))
+            views[view] = (retriever, AnswerService(retriever, chat_model=None, tuning=tuning))
         retriever, answerer = views[view]
         rows.append((q, evaluate_question(retriever, answerer, q, mode)))
+        if progress and (n % 20 == 0 or n == len(questions)):
+            print(f"eval: {n}/{len(questions)} questions ({time.monotonic() - started:.0f} s)", file=sys.stderr,
+                  flush=True)
     out: dict[str, Any] = {"mode": mode, "splits": {}}
     for split in sorted({q.split or "all" for q, _ in rows}):
         out["splits"][split] = summarize([r for q, r in rows if (q.split or "all") == split])

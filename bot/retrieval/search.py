@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ import numpy as np
 from bot.messages import detect_language
 from bot.retrieval.lexical import BM25Index, identifiers
 from bot.retrieval.store import VectorStore
+from bot.tuning import Tuning
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,7 @@ class Hit:
     metadata: dict[str, Any] = field(default_factory=dict)
     similarity: float | None = None  # cosine similarity of the best dense chunk, when dense saw the doc
     bm25: float | None = None  # best BM25 score of the doc's chunks, when lexical saw it
+    centred: float | None = None  # language-neutral similarity (centring on): comparable across languages
 
     def as_json(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "kind": self.kind, "title": self.title, "source": self.source,
@@ -101,7 +104,7 @@ class Retriever:
     def __init__(
         self, store: VectorStore, index_dir: Path, mode: str = "hybrid", rrf_k: int = 60,
         bm25_weight: float = 0.25, dense_weight: float = 1.0, freshness_seconds: float = 30.0,
-        centring: bool = True, min_language_chunks: int = 20,
+        centring: bool = False, min_language_chunks: int = 20,
     ) -> None:
         self.store = store
         self.index_dir = Path(index_dir) / store.collection_name
@@ -118,6 +121,29 @@ class Retriever:
         self.min_language_chunks = min_language_chunks
         self._means: dict[str, np.ndarray] = {}
         self._means_version: str | None = None
+        # the last query vectors: a question searched again (the answerer after the eval, a retry, a
+        # follow-up with the same text) is not embedded twice
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+
+    @classmethod
+    def from_tuning(cls, store: VectorStore, index_dir: Path, tuning: Tuning, mode: str = "hybrid") -> "Retriever":
+        """A retriever with the fusion and cross-language constants of `tuning` (bot/tuning.py)."""
+        return cls(store, index_dir, mode=mode, rrf_k=tuning.rrf_k, bm25_weight=tuning.bm25_weight,
+                   dense_weight=tuning.dense_weight, centring=tuning.centring,
+                   min_language_chunks=tuning.min_language_chunks)
+
+    def embed_query(self, query: str) -> list[float]:
+        with self._lock:
+            cached = self._vectors.get(query)
+            if cached is not None:
+                self._vectors.move_to_end(query)
+                return cached
+        vector = list(self.store.embedder.embed_query(query))
+        with self._lock:
+            self._vectors[query] = vector
+            while len(self._vectors) > 128:
+                self._vectors.popitem(last=False)
+        return vector
 
     # --- lexical index lifecycle -----------------------------------------------------------------
     def warm_up(self) -> None:
@@ -168,7 +194,7 @@ class Retriever:
         top_sim: float | None = None
         top_bm25: float | None = None
         if mode in ("hybrid", "dense"):
-            vector = self.store.embedder.embed_query(query)
+            vector = self.embed_query(query)
             for ch in self.store.query(vector, depth, filters.where()):
                 top_sim = ch.similarity if top_sim is None else max(top_sim, ch.similarity)
                 doc_id = str(ch.metadata.get("doc_id", ch.chunk_id))
@@ -247,6 +273,8 @@ class Retriever:
                 if doc_id not in scored or s > scored[doc_id][0]:
                     scored[doc_id] = (s, _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity))
         ranked = sorted(scored.values(), key=lambda sh: -sh[0])
+        for s, h in ranked:
+            h.centred = s
         return {h.doc_id: h for _, h in ranked}
 
     def _promote_identifiers(self, query: str, fused: list[Hit], filters: Filters) -> tuple[list[Hit], tuple[str, ...]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -113,6 +114,7 @@ class VectorStore:
         self.timeout_seconds = timeout_seconds if timeout_seconds is not None else getattr(
             self._factory, "timeout_seconds", None
         )
+        self._silent_until = 0.0  # after a call timed out, fail fast until then
         self._client: Any = None
         self._collection: Any = None
         self.collection_name = collection_name
@@ -144,6 +146,8 @@ class VectorStore:
         """Run `work` within `timeout_seconds` (in a daemon thread, so a hung call cannot hold the process)."""
         if not self.timeout_seconds:
             return work()
+        if time.monotonic() < self._silent_until:  # it just timed out: answer at once instead of waiting again
+            raise StoreUnavailable(f"Chroma did not answer within {self.timeout_seconds:g} s (retrying shortly)")
         box: dict[str, Any] = {}
 
         def target() -> None:
@@ -158,6 +162,7 @@ class VectorStore:
         if worker.is_alive():
             self._collection = None
             self._client = None
+            self._silent_until = time.monotonic() + self.timeout_seconds
             raise StoreUnavailable(f"Chroma did not answer within {self.timeout_seconds:g} s")
         if "error" in box:
             raise box["error"]

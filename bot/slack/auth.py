@@ -60,8 +60,12 @@ class WorkspaceAuthorization(Authorize):
         # What Bolt copies into each request's client (which gets the token from our AuthorizeResult).
         self.client = WebClient(token=None, timeout=client.timeout, retry_handlers=list(client.retry_handlers),
                                 **common)
-        # Our own probe: a short timeout and no retries, so an unreachable API costs one short wait.
-        self._probe = WebClient(token=self.token or None, timeout=timeout, retry_handlers=[], **common)
+        # Our own probe: a short timeout and no retries, so an unreachable API costs one short wait; its
+        # logger is quiet (slack_sdk logs each failed call as an ERROR): we report the failure once, here.
+        probe_log = logging.getLogger("bot.slack.auth.probe")
+        probe_log.setLevel(logging.CRITICAL)
+        self._probe = WebClient(token=self.token or None, timeout=timeout, retry_handlers=[],
+                                **{**common, "logger": probe_log})
         self._lock = threading.Lock()
         self._identity: dict[str, Any] | None = None
         self._next_attempt = 0.0

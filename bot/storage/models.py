@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Double, Index, Integer, MetaData, Text
+from sqlalchemy import BigInteger, Double, Index, Integer, LargeBinary, MetaData, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Constraint names are explicit so that later revisions can alter them on every engine (primary keys
@@ -192,3 +192,81 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     outcome: Mapped[str] = mapped_column(Text, nullable=False, server_default="ok")
     detail: Mapped[str] = mapped_column(Text, nullable=False, server_default="{}")
+
+
+# --- /escalate: customer requests raised to the managers (bot/escalation/) ---------------------------------
+
+class EscalationRequest(Base):
+    """One customer need (a feature or policy request) and its managers' threads.
+
+    `need_key` (the canonical text of the first wording) is unique: two identical first wordings can never
+    open two requests, even without the advisory lock. `customers` / `agents` are the distinct counts of
+    its members, kept in the same transaction as the members. `threads` (JSON) holds the managers' thread
+    per platform (a PostedMessage); `announced_at` is when its last batch of new customers was posted.
+    """
+
+    __tablename__ = "escalation_requests"
+    __table_args__ = (
+        Index("uq_escalation_requests_need_key", "need_key", unique=True),
+        Index("ix_escalation_requests_status_customers", "status", "customers"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    need_key: Mapped[str] = mapped_column(Text, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    language: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default="open")
+    status_note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    merged_into: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    customers: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    agents: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    threads: Mapped[str] = mapped_column(Text, nullable=False, server_default="{}")
+    escalated_at: Mapped[float | None] = mapped_column(Double, nullable=True)
+    announced_at: Mapped[float] = mapped_column(Double, nullable=False, server_default="0")
+    first_seen: Mapped[float] = mapped_column(Double, nullable=False)
+    last_seen: Mapped[float] = mapped_column(Double, nullable=False)
+    created_at: Mapped[float] = mapped_column(Double, nullable=False)
+    updated_at: Mapped[float] = mapped_column(Double, nullable=False)
+
+
+class EscalationMember(Base):
+    """One raise of a request: a customer, the agent who raised it (or the analysis), the wording and its
+    vector (float32 bytes, so matching never re-embeds), and where to tell the agent about status changes.
+    Unique per (request, customer, agent): a repeated /escalate does not count twice."""
+
+    __tablename__ = "escalation_members"
+    __table_args__ = (
+        Index("uq_escalation_members_request_id_customer_key_agent", "request_id", "customer_key", "agent",
+              unique=True),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    customer_key: Mapped[str] = mapped_column(Text, nullable=False)
+    customer_id: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    agent: Mapped[str] = mapped_column(Text, nullable=False, server_default="")  # "slack:U123", "" for analytics
+    platform: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    channel_id: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    reply_to: Mapped[str] = mapped_column(Text, nullable=False, server_default="{}")  # the agent's thread (JSON)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    language: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    source: Mapped[str] = mapped_column(Text, nullable=False, server_default="escalate")
+    external_id: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    announced: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    created_at: Mapped[float] = mapped_column(Double, nullable=False)
+
+
+class EscalationEvent(Base):
+    """The audit trail of a request: created, joined, threshold reached, status changed, merged (who, when, what)."""
+
+    __tablename__ = "escalation_events"
+    __table_args__ = (Index("ix_escalation_events_request_id", "request_id", "id"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    actor: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    action: Mapped[str] = mapped_column(Text, nullable=False)
+    old_status: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    new_status: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    created_at: Mapped[float] = mapped_column(Double, nullable=False)

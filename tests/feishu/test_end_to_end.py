@@ -17,6 +17,8 @@ import httpx
 import pytest
 
 from bot import messages
+from bot.conversation import ConversationService
+from bot.feishu import cards
 from bot.storage.db import StateStore
 
 from .conftest import InjectedContainer, feishu_settings
@@ -32,6 +34,7 @@ class RealFeishu:
     bot: Any
     state: StateStore
     api: MockOpenApi
+    rules: ConversationService
 
     def ask(self, event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Post the event and wait for the answer: (processing card, final card)."""
@@ -71,7 +74,7 @@ def real_feishu(tmp_path: Path, mock_api: MockOpenApi, sample_container: Any) ->
         assert bot.wait_idle(10)  # the bot-info prefetch
         assert bot.bot_open_id() == BOT_OPEN_ID
         mock_api.reset()
-        yield RealFeishu(server.url, bot, state, mock_api)
+        yield RealFeishu(server.url, bot, state, mock_api, sample_container.conversation())
     finally:
         bot.close(5)
         server.stop()
@@ -81,7 +84,8 @@ def _answer_buttons(card: dict[str, Any], answer_id: str) -> list[str]:
     """The labels of the answer buttons, after checking each callback carries the answer id."""
     buttons = _buttons(card)
     assert [b["behaviors"][0] for b in buttons] == [
-        {"type": "callback", "value": {"action": action, "answer_id": answer_id}} for action in BUTTON_ACTIONS
+        {"type": "callback", "value": {"action": action, "value": answer_id, "payload": {}, "answer_id": answer_id}}
+        for action in BUTTON_ACTIONS
     ]
     return [b["text"]["content"] for b in buttons]
 
@@ -103,13 +107,13 @@ def test_p2p_chinese_ask_is_answered_from_the_knowledge_base(real_feishu: RealFe
     assert sources.startswith("**来源**\n1. [退货运费谁来出？](https://help.brightcart.example/zh/return-shipping-fee)\n")
     assert _answer_buttons(card, f"fs-{message_id}") == ["👍 有帮助", "👎 没帮助", "转人工"]
 
-    record = real_feishu.state.get_answer(f"fs-{message_id}")
+    record = real_feishu.rules.get_answer(f"fs-{message_id}")
     assert record is not None
-    assert record["platform"] == "feishu" and record["user_id"] == USER_OPEN_ID
-    assert record["question"] == "退货运费谁出？"  # the command stripped
-    assert record["payload"]["citations"][0] == "kb/zh/return-shipping-fee.md"
-    assert record["payload"]["grounded"] is True and record["payload"]["language"] == "zh"
-    assert record["payload"]["card"] == card
+    assert record.platform == "feishu" and record.user_id == USER_OPEN_ID
+    assert record.question == "退货运费谁出？"  # the command stripped
+    assert record.reply.citations[0].doc_id.startswith("kb/zh/return-shipping-fee.md")
+    assert record.reply.grounded is True and record.reply.language == "zh"
+    assert cards.render_card(record.reply, record.answer_id) == card  # what a vote re-renders
 
 
 def test_group_mention_about_an_order_cites_the_past_ticket(real_feishu: RealFeishu) -> None:
@@ -127,11 +131,11 @@ def test_group_mention_about_an_order_cites_the_past_ticket(real_feishu: RealFei
     assert sources.startswith("**Sources**\n1. **Left earbud died after two weeks** · resolutions/tickets.jsonl\n")
     assert _answer_buttons(card, f"fs-{message['message_id']}") == ["👍 Helpful", "👎 Not helpful", "Need a human"]
 
-    record = real_feishu.state.get_answer(f"fs-{message['message_id']}")
+    record = real_feishu.rules.get_answer(f"fs-{message['message_id']}")
     assert record is not None
-    assert record["question"] == "My order BC20261103-58217 is late, what happened?"  # the @mention dropped
-    assert record["channel_id"] == message["chat_id"] and record["payload"]["chat_type"] == "group"
-    assert record["payload"]["citations"][0] == "T-2026-0075"
+    assert record.question == "My order BC20261103-58217 is late, what happened?"  # the @mention dropped
+    assert record.channel_id == message["chat_id"] and record.extra["chat_type"] == "group"
+    assert record.reply.citations[0].doc_id == "T-2026-0075"
 
 
 def test_unrelated_question_says_the_knowledge_base_has_nothing(real_feishu: RealFeishu) -> None:
@@ -147,6 +151,6 @@ def test_unrelated_question_says_the_knowledge_base_has_nothing(real_feishu: Rea
     assert "](http" not in card["body"]["elements"][0]["content"] and "[1]" not in str(card)
     assert _answer_buttons(card, f"fs-{message_id}")[-1] == "Need a human"  # a way out when nothing is found
 
-    record = real_feishu.state.get_answer(f"fs-{message_id}")
-    assert record is not None and record["question"] == "What is the capital of Australia?"
-    assert record["payload"]["grounded"] is False and record["payload"]["citations"] == []
+    record = real_feishu.rules.get_answer(f"fs-{message_id}")
+    assert record is not None and record.question == "What is the capital of Australia?"
+    assert record.reply.grounded is False and record.reply.citations == []

@@ -103,7 +103,10 @@ def test_a_chroma_server_that_is_down_is_reported_and_the_bot_stays_up(tmp_path:
 
 def test_cross_language_search_per_language_partitions(sample_container: Any) -> None:
     """Per-language means are read from the store; centred search honours filters and keeps both languages."""
-    retriever = sample_container.retriever()
+    from bot.retrieval.search import Retriever
+
+    base = sample_container.retriever()
+    retriever = Retriever(base.store, sample_container.settings.data_dir / "bm25", centring=True)
     means = retriever.language_means()
     assert set(means) == {"zh", "en"}
     assert float(abs(means["zh"] - means["en"]).sum()) > 0

