@@ -6,11 +6,16 @@ one-language copy of the knowledge), answered-when-answerable, refused-when-unan
 Tune on dev; report test.
 
     .venv/bin/python benchmarks/answer_quality.py [--data-dir DIR] [--split dev|test|all] [--mode hybrid|dense|bm25]
+        [--centring on|off]
+
+Progress goes to stderr every 20 questions. `--centring` sets RETRIEVAL_CENTRING for the run (default: the
+bot/tuning.py default).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,6 +29,7 @@ def main() -> None:
     ap.add_argument("--split", default="all", choices=["dev", "test", "all"])
     ap.add_argument("--mode", default="")
     ap.add_argument("--knowledge", default=str(ROOT / "knowledge"))
+    ap.add_argument("--centring", choices=["on", "off", ""], default="")
     ap.add_argument("--questions", default=str(ROOT / "knowledge" / "eval" / "questions.jsonl"))
     args = ap.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="cs-bench-")
@@ -31,10 +37,12 @@ def main() -> None:
            "--knowledge", args.knowledge, "--questions", args.questions, "--split", args.split]
     if args.mode:
         cmd += ["--mode", args.mode]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    env = dict(os.environ)
+    if args.centring:
+        env["RETRIEVAL_CENTRING"] = "true" if args.centring == "on" else "false"
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=None, text=True, cwd=ROOT, env=env)
     print(proc.stdout.rstrip())
     if proc.returncode != 0:
-        print(proc.stderr[-4000:])
         raise SystemExit(proc.returncode)
     print(f"(data dir: {data_dir})")
 

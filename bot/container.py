@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.retrieval.store import VectorStore
     from bot.router import CommandRouter
     from bot.storage.db import StateStore
+    from bot.tuning import Tuning
 
 
 class Container:
@@ -74,15 +75,19 @@ class Container:
                 self._store = VectorStore(client, self.settings.chroma_collection, self.embedder())
             return self._store
 
+    def tuning(self) -> "Tuning":
+        """Retrieval and answering constants (bot/tuning.py), with the ones that are also settings applied."""
+        from bot.tuning import Tuning
+
+        return Tuning.from_settings(self.settings)
+
     def retriever(self) -> "Retriever":
         with self._lock:
             if self._retriever is None:
                 from bot.retrieval.search import Retriever
 
-                self._retriever = Retriever(
-                    self.store(), self.settings.data_dir / "bm25", mode=self.settings.retrieval_mode,
-                    bm25_weight=self.settings.retrieval_bm25_weight,
-                )
+                self._retriever = Retriever.from_tuning(
+                    self.store(), self.settings.data_dir / "bm25", self.tuning(), mode=self.settings.retrieval_mode)
             return self._retriever
 
     def ingestor(self) -> "Ingestor":
@@ -99,12 +104,12 @@ class Container:
         with self._lock:
             if self._answerer is None:
                 from bot.answer.service import AnswerService
+                from bot.llm.gateway import gateway_for
 
                 self._answerer = AnswerService(
-                    self.retriever(),
-                    chat_model=self.chat_model(),
+                    self.retriever(), gateway=gateway_for(self), tuning=self.tuning(),
                     timeout_seconds=self.settings.llm_timeout_seconds,
-                    min_similarity=self.settings.retrieval_min_similarity,
+                    redact=self.redact if self.settings.redact_extractive else None,
                 )
             return self._answerer
 

@@ -47,6 +47,12 @@ def new_correlation_id(value: str | None = None) -> str:
     return cid
 
 
+def ensure_correlation_id() -> str:
+    """The current correlation id, or a new one when there is none (e.g. a request's id inherited by a
+    worker thread through `contextvars.copy_context` is kept)."""
+    return _correlation.get() or new_correlation_id()
+
+
 def request_correlation_id(header_value: str | None) -> str:
     """The correlation id of an HTTP request: the caller's X-Request-Id when it looks like one, else new."""
     if header_value and _REQUEST_ID.fullmatch(header_value):

@@ -243,6 +243,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{missing} complaints are not indexed yet and were left out.",
         "zh": "有 {missing} 条投诉尚未建立索引，未计入分析。",
     },
+    "rootcause_label_language": {"en": "(label from {language} complaints)", "zh": "（标签取自{language}投诉）"},
+    "rootcause_lang_zh": {"en": "Chinese", "zh": "中文"},
+    "rootcause_lang_en": {"en": "English", "zh": "英文"},
+    "rootcause_suggested_reply": {"en": "Suggested reply", "zh": "推荐话术"},
+    "rootcause_expand": {"en": "Details #{n}", "zh": "展开 #{n}"},
+    "rootcause_mark_shipped": {"en": "Mark intervention shipped #{n}", "zh": "标记已上线改进 #{n}"},
+    "rootcause_dimension": {"en": "Likely cause", "zh": "可能原因"},
+    "rootcause_intervention_usage": {
+        "en": "Say which reason and when its fix shipped: --intervention REASON --shipped YYYY-MM-DD.",
+        "zh": "请说明哪个原因、改进何时上线：--intervention 原因 --shipped YYYY-MM-DD。",
+    },
+    "rootcause_unknown_reason": {
+        "en": "No saved reason \"{reason}\": use a label or #id from a recent /rootcause report.",
+        "zh": "没有找到已保存的原因“{reason}”：请使用最近一次 /rootcause 报告中的标签或 #编号。",
+    },
+    "rootcause_shipped_saved": {
+        "en": "Recorded: the intervention for \"{reason}\" shipped on {day}. Later reports show its weekly volume before and after.",
+        "zh": "已记录：“{reason}”的改进于 {day} 上线。之后的报告会显示上线前后的每周投诉量。",
+    },
+    "rootcause_shipped_title": {"en": "Intervention shipped", "zh": "改进已上线"},
+    "rootcause_shipped_field": {"en": "Date the fix for \"{reason}\" shipped (YYYY-MM-DD)",
+                                "zh": "“{reason}”的改进上线日期（YYYY-MM-DD）"},
+    "rootcause_shipped_submit": {"en": "Save", "zh": "保存"},
+    "rootcause_trend_title": {"en": "Did the fix work: {label}", "zh": "改进是否有效：{label}"},
+    "rootcause_trend_line": {
+        "en": "Shipped {day}. Complaints per week before: {before:.1f}, after: {after:.1f} ({change}).",
+        "zh": "{day} 上线。上线前每周 {before:.1f} 条，上线后每周 {after:.1f} 条（{change}）。",
+    },
+    "rootcause_trend_week": {"en": "week of {week}: {count}{after}", "zh": "{week} 当周：{count}{after}"},
+    "rootcause_trend_after": {"en": " (after)", "zh": "（上线后）"},
+    "scripts_none": {"en": "No reply scripts saved yet: run /rootcause first.", "zh": "还没有保存的话术：请先运行 /rootcause。"},
+    "scripts_title": {"en": "Reply scripts", "zh": "话术库"},
+    "scripts_columns": {"en": "ID|Reason|Language|Script|Source", "zh": "编号|原因|语言|话术|来源"},
+    "scripts_edited": {"en": "Script #{id} updated.", "zh": "话术 #{id} 已更新。"},
+    "scripts_deleted": {"en": "Script #{id} deleted.", "zh": "话术 #{id} 已删除。"},
+    "scripts_not_found": {"en": "There is no script #{id}.", "zh": "没有编号为 #{id} 的话术。"},
+    "scripts_bad_id": {
+        "en": "Give the script's number: /scripts --edit ID new text, or /scripts --delete ID.",
+        "zh": "请给出话术编号：/scripts --edit 编号 新内容，或 /scripts --delete 编号。",
+    },
+    "scripts_empty_text": {"en": "The new text of script #{id} is empty.", "zh": "话术 #{id} 的新内容为空。"},
     # --- Slack and Feishu adapters on the registry: votes, forms, private replies (bot/slack, bot/feishu) ---
     "vote_changed": {"en": "Your vote was changed. Thanks!", "zh": "已更新你的评价，谢谢！"},
     "human_already_requested": {
@@ -476,6 +517,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "escalation_merged_done": {
         "en": "Request #{source} was merged into #{target} ({customers} customers).",
         "zh": "需求 #{source} 已合并到 #{target}（共 {customers} 位客户）。",
+    },
+    "escalation_is_merged": {
+        "en": "Request #{id} was merged into #{target}; change #{target} instead.",
+        "zh": "需求 #{id} 已合并到 #{target}，请在 #{target} 上操作。",
     },
     "escalation_merge_self": {
         "en": "Pick another request to merge into (not #{id} itself).",

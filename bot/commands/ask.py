@@ -46,7 +46,8 @@ def run(ctx: CommandContext, args: ParsedArgs) -> Reply:
     if not question:
         return Reply(text=messages.text("empty_input", lang), kind="error", language=lang)
     context = tuple(t for t in ctx.message.thread_history if t.strip())[-HISTORY_TURNS:]
-    reply = ctx.services.answerer().answer(question, language=lang, context=context, on_partial=ctx.on_partial)
+    reply = ctx.services.answerer().answer(question, language=lang, context=context, on_partial=ctx.on_partial,
+                                           user_key=f"{ctx.platform}:{ctx.user_id}")
     if reply.grounded is False:  # the knowledge-gap queue (/gaps): "I don't know" is a signal
         from bot.assist.gaps import note_unanswered
 
@@ -56,6 +57,9 @@ def run(ctx: CommandContext, args: ParsedArgs) -> Reply:
         reply.visibility = "private"
     if not reply.data and reply.kind != "error":
         reply.data = answer_json(reply)
+    from bot.analytics.scripts import offer_script  # a saved /rootcause reply script matching the question
+
+    offer_script(ctx.services, reply, question, lang)
     return reply
 
 
@@ -71,5 +75,6 @@ COMMAND = CommandSpec(
     handler=run,
     slow=True,
     visibility="channel",
+    needs_text=True,  # an empty /ask gets the question prompt at once, not a "Looking that up…" placeholder
     cli_batch=True,
 )

@@ -23,7 +23,7 @@ from bot.models import ActionEvent, Form, FormField, FormSubmission, IncomingMes
 
 NAME = "/escalate"
 MAX_BATCH_LINES = 100_000
-_CUSTOMER = re.compile(r"^(?:[A-Za-z]{1,6}[-_#:]?\d{3,}|\d{4,}|[^@\s]+@[^@\s]+\.\w+)$")
+_CUSTOMER = re.compile(r"^(?:[A-Za-z]{1,3}[_#:]?\d+|\d{4,}|[^@\s]+@[^@\s]+\.\w+)$")  # C2, VIP_88, 10245
 
 
 def split_customer(text: str, option: str = "") -> tuple[str, str]:
@@ -145,13 +145,8 @@ def _timestamp(value: Any) -> float | None:
 # --- the managers' buttons and forms ------------------------------------------------------------------
 
 def actor(ctx: CommandContext) -> str:
-    """How the thread shows who did it: a mention on Slack and Feishu, the id elsewhere."""
-    user = ctx.user_id
-    if ctx.platform == "slack":
-        return f"<@{user}>"
-    if ctx.platform == "feishu":
-        return f"<at id={user}></at>"
-    return user
+    """Who did it, as the thread shows it: the platform's user id (the renderers escape mention markup)."""
+    return ctx.user_id
 
 
 def refusal(ctx: CommandContext, lang: str) -> Reply | None:
@@ -160,12 +155,7 @@ def refusal(ctx: CommandContext, lang: str) -> Reply | None:
         return None
     settings = ctx.services.settings
     ids = [x.strip() for x in str(getattr(settings, f"{ctx.platform}_manager_ids", "") or "").split(",") if x.strip()]
-    if ctx.platform == "slack":
-        names = ", ".join(f"<@{i}>" for i in ids)
-    elif ctx.platform == "feishu":
-        names = ", ".join(f"<at id={i}></at>" for i in ids)
-    else:
-        names = ", ".join(ids)
+    names = ", ".join(ids)
     who = messages.text("escalation_managers_are", lang, names=names) if names else ""
     _audit(ctx, "escalation_refused", "", {}, outcome="refused")
     return Reply(text=messages.text("escalation_only_managers", lang, who=who), kind="error", language=lang,
@@ -204,8 +194,11 @@ def _set_status(status: str) -> Any:
 def apply_status(ctx: CommandContext, value: str, status: str, note: str, lang: str) -> Reply:
     svc = service(ctx)
     rid = _request_id(value)
-    if rid is None or svc.store.get(rid) is None:
+    current = svc.store.get(rid) if rid is not None else None
+    if rid is None or current is None:
         return _error("escalation_unknown_request", lang, id=value)
+    if current.merged_into is not None:
+        return _error("escalation_is_merged", lang, id=rid, target=current.merged_into)
     request = svc.set_status(rid, status, actor(ctx), note)
     _audit(ctx, f"escalation_{status}", f"#{rid}", {"note": note})
     agents = len({m.agent for m in svc.store.members(rid) if m.agent})
@@ -263,6 +256,10 @@ def on_form(ctx: CommandContext, sub: FormSubmission) -> Reply:
             return _error("escalation_unknown_request", lang, id=sub.values.get("target", "") or value)
         if source == target:
             return _error("escalation_merge_self", lang, id=source)
+        for rid in (source, target):
+            row = svc.store.get(rid)
+            if row is not None and row.merged_into is not None:
+                return _error("escalation_is_merged", lang, id=rid, target=row.merged_into)
         src, dst = svc.merge(source, target, actor(ctx))
         _audit(ctx, "escalation_merge", f"#{source}", {"into": target})
         return Reply(text=messages.text("escalation_merged_done", lang, source=src.id, target=dst.id,

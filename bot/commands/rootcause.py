@@ -1,6 +1,7 @@
 """/rootcause: why customers complain, from the complaint texts of a time window.
 
 `/rootcause [keyword or phrase] [--since 7d|YYYY-MM-DD] [--until ...] [--top N]`
+`/rootcause --intervention REASON --shipped YYYY-MM-DD` (REASON: a report's label or its reason number #id)
 
 Reads the tickets of the window and of the window before it (same length) from the state store, their
 stored vectors from the vector store (nothing is embedded again, except the keyword itself for the semantic
@@ -8,25 +9,28 @@ match), runs bot.analytics.rootcause.analyze and returns a report: summary, one 
 table, a bar chart (current vs previous counts), a CSV (ticket id -> reason), a Markdown export, and the
 JSON contract in `Reply.data`.
 
+Each report saves its reasons (per-language centroids of their stored vectors) and reply scripts
+(bot.analytics.scripts; reviewed with /scripts, offered by /ask). A reason whose intervention was marked
+shipped (the option above, or the report's button and its date form) gets a before/after section in later
+reports: its weekly volume, matched by meaning to the complaints of those weeks.
+
 Role: manager. The report aggregates every customer's complaints (with quotes) and proposes changes to
-products, processes and policies: a team lead's decision, not an agent's. Agents get the reply scripts once
-a later step stores them (`save_scripts`).
+products, processes and policies: a team lead's decision, not an agent's. Heavy libraries (the analysis,
+numpy, langchain, matplotlib) are imported by the handlers, never when the registry loads this module.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable
 
 from bot import messages
-from bot.analytics.rootcause import Complaint, RootCauseResult, analyze, match_keyword
 from bot.commands.base import CommandContext, CommandSpec, Option, ParsedArgs, Role
-from bot.models import Attachment, Reply, Report, Section, Table
+from bot.models import ActionEvent, Button, Form, FormField, FormSubmission, Reply, Section
+
+if TYPE_CHECKING:
+    from bot.analytics.rootcause import RootCauseResult
 
 DEFAULT_WINDOW = timedelta(days=7)
 MAX_TOP = 20
@@ -72,12 +76,22 @@ def parse_window(args: ParsedArgs, now: datetime) -> tuple[datetime, datetime, i
 
 
 def _day(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else moment.strftime("%Y-%m-%d")
+    from bot.analytics.report import _day as day
+
+    return day(moment)
 
 
 def run(ctx: CommandContext, args: ParsedArgs, now: datetime | None = None) -> Reply:
+    import numpy as np
+
+    from bot.analytics.report import build_report
+    from bot.analytics.rootcause import Complaint, analyze, match_keyword
+    from bot.analytics.scripts import save_report
+
     lang = ctx.language
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    if args.get("intervention") or args.get("shipped"):
+        return record_intervention(ctx, args.get("intervention") or args.text, args.get("shipped"), now)
     try:
         since, until, top = parse_window(args, now)
     except _BadInput as bad:
@@ -117,14 +131,134 @@ def run(ctx: CommandContext, args: ParsedArgs, now: datetime | None = None) -> R
         resolved_vectors=res_vectors, chat_model=ctx.services.chat_model(), redact=_redactor(ctx.services),
         timeout_seconds=float(getattr(settings, "llm_timeout_seconds", 20.0)),
     )
-    report = build_report(result, lang, keyword)
+    from bot.analytics.rootcause import _lang
+
+    by_id = {c.id: vectors[i] for i, c in enumerate(complaints)}
+    reason_ids = save_report(state, result, by_id, {c.id: _lang(c) for c in complaints})
+    trends = _trends(ctx, until)
+    report = build_report(result, lang, keyword, trends)
     notices = []
     if len(indexed) < len(rows):
         notices.append(messages.text("rootcause_partial_vectors", lang, missing=len(rows) - len(indexed)))
     if result.notice:
         notices.append(messages.text("rootcause_model_fallback", lang, labels=result.notice))
-    return Reply(text=report.summary, kind="report", language=lang, report=report, data=result.to_json(),
-                 notice=" ".join(notices))
+    data = result.to_json()
+    for reason in data["reasons"]:
+        reason["reason_id"] = reason_ids.get(reason["label"])
+    data["interventions"] = [t.to_json() for t in trends]
+    return Reply(text=report.summary, kind="report", language=lang, report=report, data=data,
+                 notice=" ".join(notices), buttons=_buttons(result, reason_ids, lang))
+
+
+def _buttons(result: "RootCauseResult", reason_ids: dict[str, int], lang: str) -> list[Button]:
+    """Per reason: expand it, and mark its intervention shipped (a form asks for the date)."""
+    out: list[Button] = []
+    for n, r in enumerate(result.reasons, 1):
+        rid = str(reason_ids.get(r.label, ""))
+        payload = {"lang": lang, "n": str(n)}
+        out.append(Button(EXPAND, messages.text("rootcause_expand", lang, n=n), rid, payload=payload))
+        out.append(Button(SHIPPED, messages.text("rootcause_mark_shipped", lang, n=n), rid, payload=payload))
+    return out
+
+
+def _trends(ctx: CommandContext, until: datetime) -> list[Any]:
+    """Before/after weekly volumes of the reasons whose intervention shipped, from stored vectors."""
+    import numpy as np
+
+    from bot.analytics.rootcause import Complaint, _lang
+    from bot.analytics.scripts import WEEK, WEEKS_SHOWN, repository, trends
+
+    reasons = repository(ctx.services.state()).reasons()
+    shipped = [r.shipped_on for r in reasons if r.shipped_on is not None]
+    if not shipped:
+        return []
+    first = datetime.fromtimestamp(min(shipped), tz=timezone.utc).replace(tzinfo=None) - WEEK * WEEKS_SHOWN
+    rows = list(ctx.services.state().tickets.query(since=first, until=until))
+    found = ctx.services.store().get_embeddings([r.id for r in rows]) if rows else {}
+    rows = [r for r in rows if r.id in found]
+    if not rows:
+        return []
+    x = np.stack([found[r.id] for r in rows]).astype(np.float32)
+    langs = [_lang(Complaint(id=r.id, text=r.text, lang=r.language if r.language in ("zh", "en") else ""))
+             for r in rows]
+    return trends(reasons, [r.created_at for r in rows], x, langs, until)
+
+
+def _find_reason(ctx: CommandContext, ref: str) -> Any:
+    """A saved reason by id ("12" or "#12") or by label (exact, then case-insensitive)."""
+    from bot.analytics.scripts import repository
+
+    reasons = repository(ctx.services.state()).reasons()
+    key = ref.strip().lstrip("#")
+    if key.isdigit():
+        return next((r for r in reasons if r.id == int(key)), None)
+    exact = [r for r in reasons if r.label == ref.strip()] or [r for r in reasons if r.label.lower() == ref.strip().lower()]
+    return exact[-1] if exact else None
+
+
+def record_intervention(ctx: CommandContext, ref: str, shipped: str, now: datetime) -> Reply:
+    from bot.analytics.scripts import repository
+
+    lang = ctx.language
+    if not ref.strip() or not shipped.strip():
+        return Reply(text=messages.text("rootcause_intervention_usage", lang), kind="error", language=lang)
+    reason = _find_reason(ctx, ref)
+    if reason is None:
+        return Reply(text=messages.text("rootcause_unknown_reason", lang, reason=ref), kind="error", language=lang)
+    try:
+        day = parse_when(shipped, now, "--shipped")
+    except _BadInput as bad:
+        return Reply(text=messages.text(bad.key, lang, **bad.params), kind="error", language=lang)
+    repository(ctx.services.state()).mark_shipped(reason.id, day.replace(tzinfo=timezone.utc).timestamp(),
+                                                  f"{ctx.platform}:{ctx.user_id}")
+    return Reply(text=messages.text("rootcause_shipped_saved", lang, reason=reason.label, day=_day(day)), kind="info",
+                 language=lang, data={"reason_id": reason.id, "label": reason.label, "shipped_on": _day(day)})
+
+
+def on_expand(ctx: CommandContext, event: ActionEvent) -> Reply:
+    """A reason's detail: label, dimension, example complaints (from the ticket rows), its saved scripts."""
+    from bot.analytics.scripts import repository
+
+    lang = ctx.language
+    reason = _find_reason(ctx, event.value)
+    if reason is None:
+        return Reply(text=messages.text("rootcause_unknown_reason", lang, reason=event.value), kind="error",
+                     language=lang)
+    repo = repository(ctx.services.state())
+    redact = _redactor(ctx.services) or (lambda s: s)
+    tickets = ctx.services.state().tickets.get(reason.ticket_ids[:3])
+    lines = [f"*{messages.text('rootcause_dimension', lang)}:* {messages.text(f'rootcause_dim_{reason.dimension}', lang)}"
+             if reason.dimension else "", f"*{messages.text('rootcause_examples', lang)}:*"]
+    lines += [f"> [{t.id}] {redact(' '.join(t.text.split()))[:180]}" for t in tickets]
+    scripts = [s for s in repo.list_scripts() if s.reason_id == reason.id]
+    if scripts:
+        lines.append(f"*{messages.text('rootcause_scripts', lang)}:*")
+        lines += [f"#{s.id} ({s.language}) {s.script}" for s in scripts]
+    more = f" (+{len(reason.ticket_ids) - 20})" if len(reason.ticket_ids) > 20 else ""
+    lines.append(f"*{messages.text('rootcause_tickets', lang)}:* {', '.join(reason.ticket_ids[:20])}{more}")
+    section = Section(title=f"#{reason.id} {reason.label}", body="\n".join(x for x in lines if x))
+    return Reply(text=section.title, kind="info", language=lang, sections=[section],
+                 data={"reason_id": reason.id, "label": reason.label, "ticket_ids": reason.ticket_ids})
+
+
+def on_shipped_button(ctx: CommandContext, event: ActionEvent) -> Reply:
+    lang = ctx.language
+    reason = _find_reason(ctx, event.value)
+    if reason is None:
+        return Reply(text=messages.text("rootcause_unknown_reason", lang, reason=event.value), kind="error",
+                     language=lang)
+    today = datetime.now(timezone.utc).date().isoformat()
+    form = Form(command=NAME, form_id="shipped", title=messages.text("rootcause_shipped_title", lang)[:24],
+                fields=(FormField("shipped", messages.text("rootcause_shipped_field", lang, reason=reason.label)[:150],
+                                  initial=today, max_length=10),),
+                submit_label=messages.text("rootcause_shipped_submit", lang),
+                context={"reason_id": str(reason.id), "lang": lang})
+    return Reply(text=form.title, kind="form", language=lang, form=form, visibility="private")
+
+
+def on_form(ctx: CommandContext, sub: FormSubmission) -> Reply:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    return record_intervention(ctx, sub.context.get("reason_id", ""), sub.values.get("shipped", ""), now)
 
 
 def _redactor(services: Any) -> Callable[[str], str] | None:
@@ -133,165 +267,37 @@ def _redactor(services: Any) -> Callable[[str], str] | None:
     return redact if callable(redact) else None
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _change(count: int, previous: int) -> str:
-    if previous == 0:
-        return "new" if count else "0"
-    return f"{100 * (count - previous) / previous:+.0f}%"
-
-
-def build_report(result: RootCauseResult, lang: str, keyword: str = "") -> Report:
-    t = messages.text
-    kw = t("rootcause_keyword", lang, keyword=keyword) if keyword else ""
-    since = _day(result.since) if result.since else "-"
-    until = _day(result.until) if result.until else "-"
-    covered = sum(r.count for r in result.reasons)
-    summary = t("rootcause_summary", lang, total=result.total, keyword=kw, since=since, until=until,
-                previous=result.previous_total, shown=len(result.reasons),
-                covered=_pct(covered / result.total) if result.total else "0%", other=len(result.other_ids))
-    spikes = [r.label for r in result.reasons if r.spike]
-    if spikes:
-        summary += " " + t("rootcause_spikes", lang, labels=", ".join(spikes))
-    sep = "、" if lang == "zh" else ", "
-    sections = []
-    rows = []
-    for n, r in enumerate(result.reasons, 1):
-        dim = t(f"rootcause_dim_{r.dimension}", lang)
-        spike = (" " + t("rootcause_spike_mark", lang)) if r.spike else ""
-        lines = [t("rootcause_reason_head", lang, count=r.count, share=_pct(r.share), previous=r.previous_count,
-                   spike=spike, dimension=dim)]
-        if r.evidence:
-            ev = sep.join(f"\"{e['phrase']}\" ({', '.join(e['ticket_ids'][:3])})" for e in r.evidence)
-            lines.append(f"*{t('rootcause_evidence', lang)}:* {ev}")
-        lines.append(f"*{t('rootcause_examples', lang)}:*")
-        lines += [f"> [{e['ticket_id']}] {e['text']}" for e in r.examples]
-        lines.append(f"*{t('rootcause_interventions', lang)}:*")
-        lines += [f"• {i}" for i in r.interventions]
-        lines.append(f"*{t('rootcause_scripts', lang)}:*")
-        lines += [f"{k}. {s}" for k, s in enumerate(r.scripts, 1)]
-        if r.categories:
-            cats = sep.join(f"{c} ({k})" for c, k in r.categories.items())
-            lines.append(f"*{t('rootcause_categories', lang)}:* {cats}")
-        more = f" (+{len(r.ticket_ids) - 10})" if len(r.ticket_ids) > 10 else ""
-        lines.append(f"*{t('rootcause_tickets', lang)}:* {', '.join(r.ticket_ids[:10])}{more}")
-        sections.append(Section(title=f"{n}. {r.label}", body="\n".join(lines)))
-        rows.append([str(n), r.label, str(r.count), _pct(r.share), str(r.previous_count),
-                     _change(r.count, r.previous_count), "▲" if r.spike else "", dim])
-    if result.other_ids:
-        rows.append(["", t("rootcause_other", lang), str(len(result.other_ids)),
-                     _pct(len(result.other_ids) / result.total) if result.total else "0%", "", "", "", ""])
-    table = Table(columns=t("rootcause_columns", lang).split("|"), rows=rows)
-    title = t("rootcause_title", lang) + (f": {keyword}" if keyword else "")
-    report = Report(title=title, summary=summary, sections=sections, table=table)
-    if result.reasons:
-        report.images.append(Attachment("rootcause.png", bar_chart(result, lang), "image/png",
-                                        title=t("rootcause_chart_title", lang), alt_text=summary))
-    report.files.append(Attachment("rootcause.csv", csv_export(result), "text/csv", title="ticket_id → reason"))
-    report.files.append(Attachment("rootcause.md", markdown_export(report).encode("utf-8"), "text/markdown",
-                                   title=title))
-    return report
-
-
-def csv_export(result: RootCauseResult) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["ticket_id", "reason", "rank", "dimension"])
-    for n, r in enumerate(result.reasons, 1):
-        for tid in r.ticket_ids:
-            writer.writerow([tid, r.label, n, r.dimension])
-    for tid in result.other_ids:
-        writer.writerow([tid, "other", "", ""])
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens Chinese CSV correctly
-
-
-def markdown_export(report: Report) -> str:
-    out = [f"# {report.title}", "", report.summary, ""]
-    if report.table is not None:
-        out.append("| " + " | ".join(report.table.columns) + " |")
-        out.append("|" + "---|" * len(report.table.columns))
-        out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in report.table.rows]
-        out.append("")
-    for s in report.sections:
-        out += [f"## {s.title}", "", s.body.replace("*", "**").replace("****", "**"), ""]
-    return "\n".join(out)
-
-
-def _cjk_font() -> str | None:
-    from matplotlib import font_manager
-
-    for font in font_manager.fontManager.ttflist:
-        if any(k in font.name for k in ("CJK", "WenQuanYi", "SimHei", "Source Han", "Hiragino", "PingFang", "YaHei")):
-            return str(font.name)
-    return None
-
-
-def bar_chart(result: RootCauseResult, lang: str) -> bytes:
-    """Current vs previous counts of the top reasons (matplotlib, Agg). Without a CJK font installed, the
-    bars are named #1, #2 ... (the table gives the labels) and the chart's words are English."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    font = _cjk_font()
-    has_cjk = any(re.search(r"[\u3400-\u9fff]", r.label) for r in result.reasons) or lang == "zh"
-    chart_lang = lang if (font or not has_cjk) else "en"
-    names = [f"#{n} {r.label}" if (font or not has_cjk) else f"#{n}" for n, r in enumerate(result.reasons, 1)]
-    names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
-    y = np.arange(len(names))
-    rc: dict[str, Any] = {"font.family": [font, "DejaVu Sans"]} if font else {}
-    with plt.rc_context(rc):  # type: ignore[arg-type]
-        fig, ax = plt.subplots(figsize=(8, 0.6 * len(names) + 1.6), dpi=100)
-        ax.barh(y - 0.2, [r.count for r in result.reasons], 0.4, label=messages.text("rootcause_chart_current", chart_lang))
-        ax.barh(y + 0.2, [r.previous_count for r in result.reasons], 0.4, color="#bbbbbb",
-                label=messages.text("rootcause_chart_previous", chart_lang))
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_title(messages.text("rootcause_chart_title", chart_lang))
-        ax.legend(loc="lower right")
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        plt.close(fig)
-    return buf.getvalue()
-
-
-def script_records(result: RootCauseResult) -> list[dict[str, Any]]:
+def script_records(result: "RootCauseResult") -> list[dict[str, Any]]:
     """The reply scripts of a report as records {label, dimension, language, script, ticket_ids}."""
     return [{"label": r.label, "dimension": r.dimension, "language": result.language, "script": s,
              "ticket_ids": r.ticket_ids[:20], "generated_by": r.generated_by}
             for r in result.reasons for s in r.scripts]
 
 
-def save_scripts(state: Any, result: RootCauseResult) -> int:
-    """Boundary for the later step that stores reply scripts (a scripts table): hands the records to
-    `state.scripts.add_many(records)` when that repository exists and returns how many were saved;
-    until then nothing is stored and it returns 0."""
-    repo = getattr(state, "scripts", None)
-    if repo is None or not hasattr(repo, "add_many"):
-        return 0
-    return int(repo.add_many(script_records(result)))
-
+NAME = "/rootcause"
+EXPAND = "rootcause_expand"
+SHIPPED = "rootcause_shipped"
 
 COMMAND = CommandSpec(
-    name="/rootcause",
+    name=NAME,
     aliases=("根因", "投诉分析"),
     help={
         "en": "why customers complain: top reasons of a time window, trend, likely cause, fixes and reply scripts",
         "zh": "投诉根因分析：时间窗口内的主要投诉原因、趋势、可能原因、改进建议和参考话术",
     },
-    usage={"en": "[keyword] [--since 7d|YYYY-MM-DD] [--until ...] [--top N]",
-           "zh": "[关键词] [--since 7d|YYYY-MM-DD] [--until ...] [--top N]"},
+    usage={"en": "[keyword] [--since 7d|YYYY-MM-DD] [--until ...] [--top N] | --intervention REASON --shipped DATE",
+           "zh": "[关键词] [--since 7d|YYYY-MM-DD] [--until ...] [--top N] | --intervention 原因 --shipped 日期"},
     options=(
         Option("--since", "start of the window: 7d, 24h, 4w or a date (default: 7 days before --until)"),
         Option("--until", "end of the window: a date or 1d ... (default: now)"),
         Option("--top", "how many reasons to show (1-20, default 5)", default=str(DEFAULT_TOP)),
+        Option("--intervention", "a reason (its label or #id in a report) whose fix shipped; with --shipped"),
+        Option("--shipped", "the date the intervention shipped (YYYY-MM-DD)"),
     ),
     handler=run,
     slow=True,
     visibility="channel",
     role=Role.MANAGER,
+    actions={EXPAND: on_expand, SHIPPED: on_shipped_button},
+    on_form=on_form,
 )

@@ -110,7 +110,7 @@ class EscalationService:
             self._open_thread(request.id, agent.platform)
         if request.customers >= self.settings.escalation_threshold and request.escalated_at is None:
             self._threshold_reached(request.id)
-        self.flush_due(only=request.id)
+        self.flush_due()  # this request's batch, and any other that fell due meanwhile
         fresh = self.store.get(request.id) or request
         return Outcome(fresh, recorded.new_request, recorded.counted, fresh.threads)
 

@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.config import Settings
-from bot.logs import new_correlation_id
+from bot.logs import ensure_correlation_id
 from bot.models import ActionEvent, FormSubmission, Reply, decode_button_value
 from bot.slack.blocks import escape, fallback_text, form_values, render_reply
 from bot.slack.common import (
@@ -62,7 +62,7 @@ class ActionHandlers:
     def on_action(
         self, body: dict[str, Any], action: dict[str, Any], respond: Respond | None, client: WebClient
     ) -> None:
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (bot.slack.app.correlation_middleware)
         lang = "en"
 
         def notify(text: str) -> None:
@@ -150,7 +150,7 @@ class ActionHandlers:
         ack()  # closes the modal; the command's reply arrives as a message
 
     def on_view(self, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (bot.slack.app.correlation_middleware)
         user = _user(body)
         callback = str(view.get("callback_id") or "")
         _, _, rest = callback.partition(FORM_CALLBACK_PREFIX)

@@ -15,13 +15,14 @@ actions.py), so a new command is a new module under bot/commands/ and nothing ch
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import secrets
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Callable, ParamSpec, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
@@ -30,6 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot import messages
 from bot.config import Settings
 from bot.errors import CsCopilotError
+from bot.logs import correlation_id, new_correlation_id
 from bot.models import ActionEvent, FormSubmission, IncomingMessage, PartialCallback, Reply
 from bot.router import CommandRouter
 from bot.slack.actions import ActionHandlers
@@ -45,6 +47,31 @@ if TYPE_CHECKING:
     from bot.conversation import ConversationService
 
 log = logging.getLogger("bot.slack")
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class ContextCopyingExecutor(ThreadPoolExecutor):
+    """Bolt's listener executor: each task runs in a copy of the submitting thread's contextvars
+    (`contextvars.copy_context()` per submit), so a lazy listener (the answer) keeps the correlation id of
+    the HTTP request that started it (its X-Request-Id) in its logs. Nothing set in a task leaks back."""
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> "Future[_T]":
+        context = contextvars.copy_context()
+
+        def task() -> _T:
+            return context.run(fn, *args, **kwargs)
+
+        return super().submit(task)
+
+
+def correlation_middleware(request: BoltRequest, response: BoltResponse, next: Callable[[], None]) -> BoltResponse:
+    """Every Bolt request gets a correlation id: an HTTP request keeps the one `bot.server` gave it (its
+    X-Request-Id); a Socket Mode request (no HTTP request, a reused thread) gets a new one."""
+    if request.mode == "socket_mode" or not correlation_id():
+        new_correlation_id()
+    next()
+    return response
 
 
 def build_web_client(settings: Settings, *, timeout: int = 10) -> WebClient:
@@ -178,7 +205,7 @@ def build_slack_app(
         process_before_response=True,  # ack functions run in the request thread; slow work is lazy
         token_verification_enabled=False,
         request_verification_enabled=True,
-        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work"),
+        listener_executor=ContextCopyingExecutor(max_workers=workers, thread_name_prefix="slack-work"),
     )
     if isinstance(router, ContainerRouter):
         # Commands are imported on first use; do it now, off the request path (the 3 s ack budget).
@@ -190,6 +217,7 @@ def build_slack_app(
         settings, router, rules, update_interval=update_interval, budget=UpdateBudget(clock=clock), clock=clock
     )
     clicks = ActionHandlers(settings, router, rules)
+    app.use(correlation_middleware)
     app.use(dedupe_middleware(state))
 
     # One listener each: every slash command (the manifest lists the registered ones; the router

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.config import Settings
-from bot.logs import new_correlation_id
+from bot.logs import ensure_correlation_id
 from bot.models import Form, IncomingMessage, Reply
 from bot.slack.blocks import compact_blocks, cut, fallback_text, render_modal, render_partial, render_reply, section
 from bot.slack.common import (
@@ -105,7 +105,7 @@ class ConversationHandlers:
             ack()
 
     def on_command(self, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (bot.slack.app.correlation_middleware)
         msg = self._command_message(command)
         lang = messages.detect_language(msg.text)
 
@@ -161,7 +161,7 @@ class ConversationHandlers:
 
     def on_mention(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """`@cs-copilot question` in a channel: answer in the thread, with the thread as context."""
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (bot.slack.app.correlation_middleware)
         channel = str(event.get("channel", ""))
         if event.get("bot_id") or channel.startswith("D"):
             return  # other bots; DMs are handled as message.im
@@ -174,7 +174,7 @@ class ConversationHandlers:
 
     def on_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Direct messages, and follow-ups in threads the bot already answered in."""
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (bot.slack.app.correlation_middleware)
         if (
             event.get("subtype") not in (None, "thread_broadcast")
             or event.get("bot_id")

@@ -72,14 +72,14 @@ class GapsRepository(Repository):
 
     def list(self, status: str | None = None, since: float | None = None, limit: int = 5000) -> list[GapRow]:
         """Gaps, newest first (`status` "open"/"closed" or both; `since`: created or closed after it)."""
-        stmt = select(KnowledgeGap)
+        stmt = select(KnowledgeGap.__table__)
         if status:
             stmt = stmt.where(KnowledgeGap.status == status)
         if since is not None:
             stmt = stmt.where((KnowledgeGap.created_at >= since) | (KnowledgeGap.closed_at >= since))
         stmt = stmt.order_by(KnowledgeGap.created_at.desc(), KnowledgeGap.id.desc()).limit(max(0, limit))
         with self.read() as conn:
-            return [_row(r) for r in conn.execute(stmt).scalars()]
+            return [_row(r) for r in conn.execute(stmt)]
 
     def close(self, gap_id: int, doc_id: str, version: str, at: float | None = None) -> None:
         with self.write() as conn:

@@ -270,3 +270,50 @@ class EscalationEvent(Base):
     new_status: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     created_at: Mapped[float] = mapped_column(Double, nullable=False)
+
+
+# --- /rootcause: reasons found by a report, their reply scripts and shipped interventions (bot/analytics/) --
+
+class RootCauseReason(Base):
+    """A complaint reason as a report found it: its label, the per-language centroids of its complaints'
+    stored vectors (float32 bytes, `centroid_langs` names the rows, e.g. "zh,en") so that later questions and
+    complaints are matched by meaning without re-embedding, and the intervention shipped for it, if any.
+    One row per (label, language): a later report with the same label refreshes it."""
+
+    __tablename__ = "rootcause_reasons"
+    __table_args__ = (
+        Index("uq_rootcause_reasons_label_language", "label", "language", unique=True),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    label: Mapped[str] = mapped_column(Text, nullable=False)
+    language: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    dimension: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    ticket_ids: Mapped[str] = mapped_column(Text, nullable=False, server_default="[]")
+    centroid_langs: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    centroids: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    shipped_on: Mapped[float | None] = mapped_column(Double, nullable=True)  # the intervention's date (epoch)
+    shipped_by: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    created_at: Mapped[float] = mapped_column(Double, nullable=False)
+    updated_at: Mapped[float] = mapped_column(Double, nullable=False)
+
+
+class ReplyScript(Base):
+    """A reply script (话术) for a reason's customers, written by a report; a manager may edit or delete it.
+    `script_key` (language + normalised text) keeps a repeated report from saving it twice."""
+
+    __tablename__ = "reply_scripts"
+    __table_args__ = (
+        Index("uq_reply_scripts_script_key", "script_key", unique=True),
+        Index("ix_reply_scripts_reason_id", "reason_id"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    reason_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    language: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    script: Mapped[str] = mapped_column(Text, nullable=False)
+    script_key: Mapped[str] = mapped_column(Text, nullable=False)
+    generated_by: Mapped[str] = mapped_column(Text, nullable=False, server_default="templates")
+    edited_by: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    created_at: Mapped[float] = mapped_column(Double, nullable=False)
+    updated_at: Mapped[float] = mapped_column(Double, nullable=False)

@@ -65,7 +65,7 @@ class ResolutionsRepository(Repository):
 
     def get(self, resolution_id: str) -> ResolutionRow | None:
         with self.read() as conn:
-            r = conn.execute(select(Resolution).where(Resolution.id == resolution_id)).scalars().first()
+            r = conn.execute(select(Resolution.__table__).where(Resolution.id == resolution_id)).first()
         return None if r is None else _row(r)
 
     def update_note(self, resolution_id: str, note: str) -> bool:
@@ -82,18 +82,18 @@ class ResolutionsRepository(Repository):
 
     def active(self) -> Iterator[ResolutionRow]:
         """Every active resolution, oldest first (streamed)."""
-        stmt = select(Resolution).where(Resolution.status == ACTIVE).order_by(Resolution.created_at, Resolution.id)
+        stmt = select(Resolution.__table__).where(Resolution.status == ACTIVE).order_by(Resolution.created_at, Resolution.id)
         with self.read() as conn:
-            for r in conn.execution_options(yield_per=500).execute(stmt).scalars():
+            for r in conn.execution_options(yield_per=500).execute(stmt):
                 yield _row(r)
 
     def for_answer(self, answer_id: str) -> ResolutionRow | None:
         """The active resolution already written for an answer (a second click does not write another)."""
         if not answer_id:
             return None
-        stmt = select(Resolution).where(Resolution.answer_id == answer_id, Resolution.status == ACTIVE)
+        stmt = select(Resolution.__table__).where(Resolution.answer_id == answer_id, Resolution.status == ACTIVE)
         with self.read() as conn:
-            r = conn.execute(stmt).scalars().first()
+            r = conn.execute(stmt).first()
         return None if r is None else _row(r)
 
     def recent_answer_ids(self, platform: str, channel_id: str, limit: int = 200) -> list[tuple[str, str, dict[str, Any]]]:

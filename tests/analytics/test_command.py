@@ -14,7 +14,7 @@ import pytest
 
 from bot import messages
 from bot.commands.base import CommandContext, Role, parse_args
-from bot.commands.rootcause import COMMAND, run, save_scripts, script_records
+from bot.commands.rootcause import COMMAND, run, script_records
 from bot.ingest.records import load_records
 from bot.models import IncomingMessage, Reply
 from bot.storage.tickets import sync_tickets
@@ -44,6 +44,7 @@ def container(tmp_path_factory: pytest.TempPathFactory, embedder: Any, gen: Any)
     assert not skipped
     sync_tickets(box.state().tickets, documents, "tickets.jsonl")
     box.rows = rows
+    box.truth = {r["id"]: r["reason"] for r in rows}
     return box
 
 
@@ -118,31 +119,109 @@ def test_empty_window_says_so(container: Any) -> None:
     assert reply.kind == "info" and "2020-01-01" in reply.text and reply.report is None
 
 
-def test_save_scripts_boundary(container: Any) -> None:
-    from bot.analytics.rootcause import RootCauseResult
+def router_of(container: Any) -> Any:
+    from bot.commands.registry import default_registry
+    from bot.router import CommandRouter
 
-    class Repo:
-        def __init__(self) -> None:
-            self.saved: list[dict[str, Any]] = []
+    return CommandRouter(default_registry(), container)
 
-        def add_many(self, records: list[dict[str, Any]]) -> int:
-            self.saved += records
-            return len(records)
+
+def test_report_saves_scripts_and_ask_offers_them(container: Any) -> None:
+    """A report saves its reasons' scripts; a later /ask about one of those complaints (worded unlike the
+    generator's templates) gets the script as a "Suggested reply" section; an unrelated question does not."""
+    reply = call(container, "--since 7d --top 5")
+    saved = {s for r in reply.data["reasons"] for s in r["scripts"]}
+    router = router_of(container)
+    listed = router.handle(IncomingMessage(text="/scripts", platform="cli"))
+    assert listed.kind == "report", listed.text
+    assert {s["script"] for s in listed.data["scripts"]} >= saved
+    again = call(container, "--since 7d --top 5")  # a repeated report does not save the scripts twice
+    assert len(router.handle(IncomingMessage(text="/scripts", platform="cli")).data["scripts"]) == len(listed.data["scripts"])
+    assert all(r["reason_id"] for r in again.data["reasons"])
+    late = next(r for r in reply.data["reasons"]
+                if max(set(x := [container.truth[t] for t in r["ticket_ids"]]), key=x.count) == "late_delivery")
+    ask = router.handle(IncomingMessage(text="/ask my parcel is a week late and still has not been delivered",
+                                        platform="cli"))
+    suggested = ask.data.get("suggested_script")
+    assert suggested and suggested["reason"] == late["label"], (suggested, late["label"])
+    section = [s for s in ask.sections if s.title == "Suggested reply"]
+    assert section and suggested["script"] in section[0].body
+    zh = router.handle(IncomingMessage(text="/ask 我的包裹晚了一个星期还没送到", platform="cli", language="zh"))
+    assert zh.data.get("suggested_script") and any(s.title == "推荐话术" for s in zh.sections)
+    unrelated = router.handle(IncomingMessage(text="/ask what are your opening hours on public holidays?",
+                                              platform="cli"))
+    assert "suggested_script" not in unrelated.data
+    assert not any(s.title == "Suggested reply" for s in unrelated.sections)
+
+
+def test_manager_edits_and_deletes_scripts(container: Any) -> None:
+    call(container, "--since 7d --top 2")
+    router = router_of(container)
+    rows = router.handle(IncomingMessage(text="/scripts", platform="cli")).data["scripts"]
+    first = rows[0]["id"]
+    edited = router.handle(IncomingMessage(text=f"/scripts --edit {first} We are sorry, a new parcel is on its way.",
+                                           platform="cli"))
+    assert edited.kind != "error", edited.text
+    after = {s["id"]: s for s in router.handle(IncomingMessage(text="/scripts", platform="cli")).data["scripts"]}
+    assert after[first]["script"] == "We are sorry, a new parcel is on its way." and after[first]["edited_by"]
+    call(container, "--since 7d --top 2")  # a later report keeps the edit and does not re-add the original
+    assert len(router.handle(IncomingMessage(text="/scripts", platform="cli")).data["scripts"]) == len(after)
+    gone = router.handle(IncomingMessage(text=f"/scripts --delete {first}", platform="cli"))
+    assert gone.kind != "error"
+    assert first not in {s["id"] for s in router.handle(IncomingMessage(text="/scripts", platform="cli")).data["scripts"]}
+    for text, key in ((f"/scripts --delete {first}", "scripts_not_found"), ("/scripts --edit abc x", "scripts_bad_id"),
+                      ("/scripts --edit 99999 new text", "scripts_not_found")):
+        for lang in ("en", "zh"):
+            bad = router.handle(IncomingMessage(text=text, platform="cli", language=lang))
+            assert bad.kind == "error" and bad.text.startswith(messages.text(key, lang).split("{")[0][:5]), bad.text
+    agent = router.handle(IncomingMessage(text="/scripts", platform="slack", user_id="U-agent"))
+    assert agent.kind == "error"  # managers only
+
+
+def test_intervention_shipped_shows_before_and_after(container: Any) -> None:
+    from bot.models import ActionEvent, FormSubmission
+
+    reply = call(container, "--since 7d --top 5")
+    late = next(r for r in reply.data["reasons"]
+                if max(set(x := [container.truth[t] for t in r["ticket_ids"]]), key=x.count) == "late_delivery")
+    bad = call(container, "--intervention nothing-like-this --shipped 2026-03-08")
+    assert bad.kind == "error"
+    ok = call(container, f"--intervention #{late['reason_id']} --shipped 2026-03-08")
+    assert ok.kind == "info" and ok.data["shipped_on"] == "2026-03-08", ok.text
+    later = call(container, "--since 7d --top 5")
+    trend = next(t for t in later.data["interventions"] if t["label"] == late["label"])
+    weeks = {w["week"]: w["count"] for w in trend["weeks"]}
+    truth_before = sum(1 for r in container.rows if r["reason"] == "late_delivery" and r["created_at"] < "2026-03-08")
+    truth_after = sum(1 for r in container.rows if r["reason"] == "late_delivery" and r["created_at"] >= "2026-03-08")
+    assert weeks["2026-03-01"] == pytest.approx(truth_before, rel=0.5) and weeks["2026-03-08"] == pytest.approx(truth_after, rel=0.5)
+    assert trend["weekly_after"] > trend["weekly_before"]  # this generated set's late deliveries spiked
+    titles = [s.title for s in later.report.sections]
+    assert any(late["label"] in t and "fix" in t for t in titles), titles
+    # the report's buttons: expand a reason, and mark it shipped through the date form
+    router = router_of(container)
+    expand = next(b for b in later.buttons if b.action_id == "rootcause_expand" and b.value == str(late["reason_id"]))
+    detail = router.handle_action(ActionEvent("rootcause_expand", expand.value, "local", "local", "cli",
+                                              payload=expand.payload))
+    assert detail is not None and detail.sections and late["ticket_ids"][0] in detail.sections[0].body
+    ship = next(b for b in later.buttons if b.action_id == "rootcause_shipped" and b.value == str(late["reason_id"]))
+    form = router.handle_action(ActionEvent("rootcause_shipped", ship.value, "local", "local", "cli", payload=ship.payload))
+    assert form is not None and form.kind == "form" and form.form is not None
+    done = router.handle_form(FormSubmission(form.form.command, form.form.form_id, {"shipped": "2026-03-01"}, "local",
+                                             "cli", context=form.form.context))
+    assert done.kind == "info" and done.data["shipped_on"] == "2026-03-01", done.text
+    wrong = router.handle_form(FormSubmission(form.form.command, form.form.form_id, {"shipped": "soon"}, "local",
+                                              "cli", context=form.form.context))
+    assert wrong.kind == "error"
+
+
+def test_script_records(container: Any) -> None:
+    from bot.analytics.rootcause import Reason, RootCauseResult
 
     reply = call(container, "--since 7d --top 2")
-    result = RootCauseResult(total=0, since=None, until=None, language="en", reasons=[], other_ids=[])
-    assert save_scripts(container.state(), result) == 0  # no scripts table yet: nothing stored
-
-    class State:
-        scripts = Repo()
-
-    from bot.analytics.rootcause import Reason
-
     reasons = [Reason(label=r["label"], count=r["count"], share=r["share"], previous_count=r["previous_count"],
                       spike=r["spike"], dimension=r["dimension"], ticket_ids=r["ticket_ids"], examples=r["examples"],
                       key_terms=r["key_terms"], evidence=r["evidence"], categories=r["categories"],
                       resolutions=r["resolutions"], interventions=r["interventions"], scripts=r["scripts"])
                for r in reply.data["reasons"]]
-    result.reasons = reasons
-    n = save_scripts(State(), result)
-    assert n == sum(len(r.scripts) for r in reasons) == len(script_records(result)) > 0
+    result = RootCauseResult(total=0, since=None, until=None, language="en", reasons=reasons, other_ids=[])
+    assert len(script_records(result)) == sum(len(r.scripts) for r in reasons) > 0

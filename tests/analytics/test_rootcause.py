@@ -104,11 +104,39 @@ def test_json_contract(synth: Synth, window: tuple[datetime, datetime]) -> None:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_labels_and_quotes_in_the_askers_language(synth: Synth, window: tuple[datetime, datetime],
                                                   language: str) -> None:
-    result = run(synth, window, top=5, language=language)
+    """A reason with complaints in the asker's language is labelled and quoted in it; a reason without any
+    keeps the label of its own language (nothing is translated) and says so in `label_language`, which the
+    report prints next to the label. Scripts are always in the asker's language."""
+    lang = {r["id"]: r["lang"] for r in synth[0]}
+    result = run(synth, window, top=8, language=language)
     for r in result.reasons:
-        assert bool(CJK.search(r.label)) == (language == "zh"), r.label
-        assert bool(CJK.search(r.examples[0]["text"])) == (language == "zh"), r.examples
+        if any(lang[t] == language for t in r.ticket_ids):
+            assert r.label_language == language
+            assert bool(CJK.search(r.examples[0]["text"])) == (language == "zh"), r.examples
+        else:
+            assert r.label_language != language
+        assert bool(CJK.search(r.label)) == (r.label_language == "zh"), r.label
         assert bool(CJK.search(r.scripts[0])) == (language == "zh"), r.scripts
+    assert sum(r.label_language == language for r in result.reasons) >= len(result.reasons) - 1
+
+
+def test_one_language_reason_is_labelled_in_its_own_language(synth: Synth, window: tuple[datetime, datetime]) -> None:
+    """Damaged-item complaints only in English: a Chinese asker sees that reason with its English label
+    (a reason with under 20% of its complaints in the asker's language keeps the label of its own)."""
+    rows, vectors = synth
+    keep = [i for i, r in enumerate(rows) if r["reason"] != "damaged_item" or r["lang"] == "en"]
+    sub = ([rows[i] for i in keep], vectors[keep])
+    lang = {r["id"]: r["lang"] for r in sub[0]}
+    truth = truth_of(sub)
+    result = run(sub, window, top=8, language="zh")
+    damaged = [r for r, m in zip(result.reasons, majority(result, truth)) if m == "damaged_item"]
+    assert damaged, [(r.label, r.count) for r in result.reasons]
+    for r in result.reasons:
+        zh_share = sum(lang[t] == "zh" for t in r.ticket_ids) / len(r.ticket_ids)
+        assert r.label_language == ("zh" if zh_share >= 0.2 else "en"), (r.label, zh_share)
+        assert bool(CJK.search(r.label)) == (r.label_language == "zh"), r.label
+        assert CJK.search(r.scripts[0])
+    assert damaged[0].label_language == "en" and not CJK.search(damaged[0].label), damaged[0].label
 
 
 def test_dimensions_with_evidence(synth: Synth, window: tuple[datetime, datetime]) -> None:

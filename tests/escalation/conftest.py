@@ -18,7 +18,7 @@ from bot.escalation.store import EscalationStore
 from bot.outbound.local import LocalOutbound
 from bot.storage.db import Database
 
-pytest_plugins = ["tests.storage.conftest"]  # db_url: SQLite and a fresh PostgreSQL schema
+from tests.storage.conftest import db_url, pg_schema_url  # noqa: F401  (SQLite and a fresh PostgreSQL schema)
 
 
 class Clock:
@@ -89,7 +89,7 @@ class Env:
 
 
 @pytest.fixture
-def make_env(tmp_path: Path, cached_embedder: CachedEmbedder, db_url: str) -> Iterator[Callable[..., Env]]:
+def make_env(tmp_path: Path, cached_embedder: CachedEmbedder, db_url: str) -> Iterator[Callable[..., Env]]:  # noqa: F811
     dbs: list[Database] = []
 
     def make(**overrides: Any) -> Env:

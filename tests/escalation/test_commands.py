@@ -68,7 +68,7 @@ def test_roles_forms_and_friendly_errors_through_the_router(tmp_path: Path, cach
     click = ActionEvent("escalation_planned", "1", "UAGENT", "C0MANAGERS", "slack", payload={"lang": "en"})
     refused = router.handle_action(click)
     assert refused is not None and refused.kind == "error"
-    assert "only managers can change" in refused.text and "<@UMGR1>, <@UMGR2>" in refused.text
+    assert "only managers can change" in refused.text and "(ask UMGR1, UMGR2)" in refused.text
     form = router.handle_form(FormSubmission("/escalate", "decline", {"reason": "no"}, "UAGENT", "slack",
                                              context={"request_id": "1", "lang": "zh"}))
     assert form.kind == "error" and "只有主管" in form.text
@@ -84,6 +84,15 @@ def test_roles_forms_and_friendly_errors_through_the_router(tmp_path: Path, cach
     assert done.kind == "info" and "Declined" in done.text
     assert container.state().db.query("SELECT status, status_note FROM escalation_requests") == [
         ("declined", "Out of scope this year")]
+    router.handle(IncomingMessage(text="/escalate Customer asks to pay with PayPal --customer C7", platform="cli"))
+    merge = router.handle_action(ActionEvent("escalation_merge", "2", "local", "terminal", "cli"))
+    assert merge is not None and merge.form is not None
+    assert [v for v, _ in merge.form.fields[0].options] == ["1"]  # every other request, most demanded first
+    merged = router.handle_form(FormSubmission("/escalate", "merge", {"target": "1"}, "local", "cli",
+                                               context={"request_id": "2", "lang": "en"}))
+    assert merged.kind == "info" and "merged into #1 (2 customers)" in merged.text
+    late = router.handle_action(ActionEvent("escalation_ack", "2", "local", "terminal", "cli"))
+    assert late is not None and late.kind == "error" and "merged into #1" in late.text
     unknown = router.handle_action(ActionEvent("escalation_ack", "99", "local", "terminal", "cli"))
     assert unknown is not None and unknown.kind == "error" and "#99" in unknown.text
     chat_batch = router.handle(IncomingMessage(text="/escalate --batch /etc/passwd", platform="slack",

@@ -123,7 +123,7 @@ class FakeAnswerer:
     answer_text: str = "Customers pay return shipping unless the item is faulty [1]."
 
     def answer(self, question: str, *, language: str, context: tuple[str, ...] = (),
-               on_partial: PartialCallback | None = None) -> Reply:
+               on_partial: PartialCallback | None = None, user_key: str = "") -> Reply:
         self.calls.append((question, language, context))
         if self.gate is not None:
             self.gate.wait(10)

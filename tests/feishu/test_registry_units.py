@@ -17,7 +17,7 @@ from bot.router import CommandRouter
         ("who pays?", True),
         ("/ask who pays?", True),
         ("提问 退货运费谁出？", True),  # a Chinese alias as the first word
-        ("/ask", True),  # slow, and it does not declare needs_text: its own prompt follows the card
+        ("/ask", False),  # /ask needs text: without it the question prompt comes at once, no card
         ("/help", False),
         ("帮助", False),
         ("/frobnicate", False),  # unknown: answered at once

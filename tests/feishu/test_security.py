@@ -141,7 +141,6 @@ def test_unauthenticated_setup_refuses_webhooks(make_feishu) -> None:  # type: i
 
 
 def test_server_wiring(tmp_path, mock_api) -> None:  # type: ignore[no-untyped-def]
-    from bot.router import CommandRouter
     from bot.server import build_asgi_app
     from bot.storage.db import Database, StateStore
 
@@ -150,7 +149,7 @@ def test_server_wiring(tmp_path, mock_api) -> None:  # type: ignore[no-untyped-d
 
     settings = feishu_settings(tmp_path, mock_api.url)
     state = StateStore(Database(f"sqlite:///{tmp_path / 'wiring.db'}"))
-    app = build_asgi_app(InjectedContainer(settings, CommandRouter(FakeAnswerer()), state), warm=False)
+    app = build_asgi_app(InjectedContainer(settings, FakeAnswerer(), state), warm=False)  # the real router
     paths = {getattr(r, "path", "") for r in app.routes}
     assert {"/feishu/events", "/feishu/card", "/healthz"} <= paths
 

@@ -81,21 +81,22 @@ def ask_setup(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Any:
     stub.__exit__(None, None, None)
 
 
-def _ask(container: Any, stub: OpenAIStub, text: str, channel: str, history: tuple[str, ...] = ()
-         ) -> tuple[Any, list[dict[str, Any]]]:
+def _ask(container: Any, stub: OpenAIStub, text: str, channel: str, history: tuple[str, ...] = (),
+         model: bool = True) -> tuple[Any, list[dict[str, Any]]]:
     before = len(stub.requests)
     reply = container.router().handle(IncomingMessage(text, user_id="U1", channel_id=channel, platform="slack",
                                                       command="/ask", thread_history=history))
     chats = [r for r in stub.requests[before:] if r["path"].endswith("/chat/completions")]
-    assert chats, reply.text
-    return reply, chats[-1]["body"]["messages"]
+    assert chats or not model, reply.text
+    return reply, chats[-1]["body"]["messages"] if chats else []
 
 
 def test_a_hostile_document_changes_nothing(ask_setup: Any) -> None:
     container, stub = ask_setup
     # another channel's thread, with data that must never reach this channel's prompt or reply
-    secret = "customer Wang 13900001111 wants order BC-77 refunded"
-    _ask(container, stub, f"who pays return shipping? {secret}", "C-OTHER")
+    secret = "voucher ZEBRA-PLUM-42"  # no personal data: redaction cannot be what hides it
+    _ask(container, stub, "Who pays return shipping for a no-reason return?", "C-OTHER", history=(secret,),
+         model=False)
 
     reply, sent = _ask(container, stub, "Who pays return shipping for a no-reason return?", "C-MINE",
                        history=("hello",))
@@ -109,7 +110,7 @@ def test_a_hostile_document_changes_nothing(ask_setup: Any) -> None:
     # the reply is the normal answer: no system prompt, no other channel's data
     assert reply.kind == "answer" and reply.text.startswith(NORMAL.split(" [")[0])
     assert SYSTEM_MARK not in reply.text and "My instructions" not in reply.full_text()
-    assert "13900001111" not in json.dumps(sent, ensure_ascii=False) and "13900001111" not in reply.full_text()
+    assert "ZEBRA-PLUM-42" not in json.dumps(sent, ensure_ascii=False) and "ZEBRA-PLUM-42" not in reply.full_text()
 
     # the same system prompt as for a question that retrieves nothing hostile
     _reply2, clean = _ask(container, stub, "How long do refunds take?", "C-MINE")

@@ -85,6 +85,7 @@ class FakeAnswerer:
         language: str,
         context: tuple[str, ...] = (),
         on_partial: PartialCallback | None = None,
+        user_key: str = "",
     ) -> Reply:
         with self._lock:
             self.calls.append(

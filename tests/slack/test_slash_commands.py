@@ -68,7 +68,8 @@ def test_a_quick_command_with_channel_visibility_is_posted_in_channel(stack: Sta
 
 def test_empty_ask_gets_the_friendly_prompt(stack: Stack) -> None:
     resp = stack.slash("/ask", "   ")
-    assert resp.status_code == 200  # /ask is slow and does not declare needs_text: the prompt follows
+    assert resp.status_code == 200 and resp.text == ""  # /ask needs text: no "Looking that up…" flash
+    assert "Looking that up" not in resp.text
     (hook,) = stack.api.wait_for("/webhook")
     assert hook.body["response_type"] == "ephemeral"
     assert "Please type a question" in hook.body["text"]

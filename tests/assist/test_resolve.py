@@ -1,0 +1,131 @@
+"""/resolve: a thread's question, sources and what was done become a past case that the next /ask finds;
+edit and undo (the index follows); the "Mark resolved" button; the CLI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot import messages
+from bot.assist.gaps import gaps_repo
+from bot.models import ActionEvent, FormSubmission, IncomingMessage
+
+THREAD = "slack:C1:1700000000.000100"
+GIFT_QUESTION = "Can we gift wrap an order for a customer's birthday?"
+GIFT_NOTE = ("Yes: add the note GIFT-BAG at checkout and the warehouse packs the order in a free paper gift bag "
+             "without the invoice inside.")
+
+
+def ask(container: Any, text: str, *, record: bool = False, **kw: Any) -> Any:
+    """Run `text` through the router as a Slack user would; `record`: store the answer as the adapter does."""
+    fields = {"platform": "slack", "user_id": "U1", "channel_id": "C1", "thread_key": THREAD, **kw}
+    reply = container.router().handle(IncomingMessage(text=text, **fields))
+    if record and reply.kind == "answer":
+        reply.data = {**reply.data, "answer_id": container.conversation().record_answer(
+            reply, platform=fields["platform"], user_id=fields["user_id"], channel_id=fields["channel_id"],
+            thread_key=fields["thread_key"])}
+    return reply
+
+
+def cites(reply: Any, doc_id: str) -> bool:
+    return any(c.doc_id == doc_id for c in reply.citations) or (
+        reply.similar_case is not None and reply.similar_case.doc_id == doc_id)
+
+
+def test_resolve_in_the_thread_of_an_unanswered_question_teaches_the_next_ask(assist: Any) -> None:
+    before = ask(assist, GIFT_QUESTION, record=True)
+    assert before.grounded is False  # the knowledge base has nothing on gift wrapping
+    assert [g.kind for g in gaps_repo(assist.state()).list()] == ["unanswered"]
+
+    reply = ask(assist, f"/resolve {GIFT_NOTE}")
+    assert reply.kind == "info" and reply.visibility == "private", reply.text
+    rid = reply.data["id"]
+    assert rid.startswith("R-") and reply.data["created"] is True
+    assert reply.text.startswith(messages.text("resolve_saved", "en", id=rid))
+    assert reply.data["question"] == GIFT_QUESTION and reply.data["note"] == GIFT_NOTE
+    assert (reply.data["agent"], reply.data["platform"], reply.data["thread_key"]) == ("U1", "slack", THREAD)
+    assert [b.action_id for b in reply.buttons] == ["resolve_edit", "resolve_undo"]
+    # the gap this question left is closed by the new record
+    (gap,) = gaps_repo(assist.state()).list()
+    assert (gap.status, gap.closed_by) == ("closed", rid)
+
+    # indexed at once (vectors and BM25): a reworded question is answered from it
+    again = ask(assist, "Do we offer gift wrapping for birthday orders?", thread_key="slack:C1:2")
+    assert again.grounded is True and cites(again, rid), again.text
+    assert "GIFT-BAG" in again.full_text()
+    assert rid in [h.doc_id for h in assist.retriever().search("GIFT-BAG", k=3, mode="bm25").hits]
+
+
+def test_edit_and_undo_follow_in_the_index(assist: Any) -> None:
+    ask(assist, GIFT_QUESTION, record=True)
+    rid = ask(assist, f"/resolve {GIFT_NOTE}").data["id"]
+
+    edited = ask(assist, f"/resolve --edit {rid.lower()} Use the free gift bag: note GIFT-BOX-2 at checkout.")
+    assert edited.text.startswith(messages.text("resolve_updated", "en", id=rid)) and "GIFT-BOX-2" in edited.data["note"]
+    assert "GIFT-BOX-2" in ask(assist, "Do we offer gift wrapping for birthday orders?", thread_key="t2").full_text()
+
+    # someone else may not undo it; a manager may
+    other = ask(assist, f"/resolve --undo {rid}", user_id="U2")
+    assert other.kind == "error" and other.text == messages.text("resolve_not_yours", "en", id=rid)
+    undone = ask(assist, f"/resolve --undo {rid}")
+    assert undone.text.startswith(messages.text("resolve_undone", "en", id=rid)) and not undone.buttons
+    assert rid not in assist.store().manifest()
+    after = ask(assist, "Do we offer gift wrapping for birthday orders?", thread_key="t3")
+    assert not cites(after, rid)
+    assert ask(assist, f"/resolve --undo {rid}").text == messages.text("resolve_already_undone", "en", id=rid)
+    # the gap it had closed is open again
+    assert {g.status for g in gaps_repo(assist.state()).list()} == {"open"}
+    assert ask(assist, "/resolve --undo banana").text == messages.text("resolve_bad_id", "en", value="banana")
+
+
+@pytest.mark.parametrize("assist", [{"slack_manager_ids": "UMGR"}], indirect=True)
+def test_mark_resolved_button_records_the_answer_and_a_manager_can_undo(assist: Any) -> None:
+    answered = ask(assist, "退货运费谁出？", record=True, thread_key="slack:C1:9")
+    assert answered.grounded is True
+    answer_id = answered.data["answer_id"]
+    router = assist.router()
+    event = ActionEvent("resolve_mark", answer_id, "U1", "C1", "slack", payload={"lang": "zh"})
+    reply = router.handle_action(event)
+    assert reply is not None and reply.language == "zh", reply
+    rid = reply.data["id"]
+    assert reply.text.startswith(messages.text("resolve_saved", "zh", id=rid))
+    assert reply.data["question"] == "退货运费谁出？"
+    assert "[1]" not in reply.data["note"] and "运费" in reply.data["note"]  # what was done = the bot's answer
+    assert any(s["doc_id"] == "faq-return-shipping-zh" for s in reply.data["sources"])
+    # a second click does not write a second record
+    twice = router.handle_action(event)
+    assert twice is not None and twice.data["id"] == rid and twice.data["created"] is False
+    # the Edit button opens a form whose submission edits it
+    form_reply = router.handle_action(ActionEvent("resolve_edit", rid, "U1", "C1", "slack", payload={"lang": "zh"}))
+    assert form_reply is not None and form_reply.form is not None and form_reply.form.context["id"] == rid
+    done = router.handle_form(FormSubmission("/resolve", "edit", {"note": "质量问题的退货运费由明购承担，已为顾客预约上门取件。"},
+                                             "U1", "slack", "C1", context=form_reply.form.context, language="zh"))
+    assert done.kind == "info" and "上门取件" in done.data["note"]
+    # the Undo button, clicked by a manager
+    undone = router.handle_action(ActionEvent("resolve_undo", rid, "UMGR", "C1", "slack", payload={"lang": "zh"}))
+    assert undone is not None and undone.text.startswith(messages.text("resolve_undone", "zh", id=rid))
+
+
+def test_without_an_answer_or_a_note_it_says_what_to_do(assist: Any) -> None:
+    nothing = ask(assist, "/resolve", channel_id="C-empty", thread_key="")
+    assert nothing.kind == "error" and nothing.text == messages.text("resolve_no_context", "en")
+    ask(assist, GIFT_QUESTION, record=True, channel_id="C7", thread_key="slack:C7:1")
+    no_note = ask(assist, "/resolve", channel_id="C7", thread_key="slack:C7:1")  # "I don't know" is not a resolution
+    assert no_note.kind == "error" and no_note.text == messages.text("resolve_need_note", "en")
+
+
+def test_cli_resolve_with_a_question_and_json(assist: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    base = ["--data-dir", str(assist.settings.data_dir), "--env-file", "/nonexistent"]
+    code = main([*base, "resolve", "--question", "顾客想把两个订单合并发货可以吗？", "可以：在两个订单都未发货前联系仓库合并，运费按一单收取。",
+                 "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["id"].startswith("R-") and out["platform"] == "cli" and out["language"] == "zh"
+    assert out["question"] == "顾客想把两个订单合并发货可以吗？" and out["note"].startswith("可以")
+    code = main([*base, "ask", "两个订单能合并发货吗？", "--json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and answer["grounded"] is True
+    assert out["id"] in [c["doc_id"] for c in answer["citations"]]
