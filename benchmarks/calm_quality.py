@@ -1,9 +1,11 @@
 """/calm quality (rule-based path) on the labelled set (benchmarks/data/calm/): the share of insult /
 profanity terms removed from the rewrite (goal 100%), the share of facts kept (goal 100%), the share of
-angry-but-legitimate messages not flagged abusive, and the share of abusive messages flagged abusive.
-Report the test split (the default); tune on dev.
+angry-but-legitimate messages not flagged abusive, the share of abusive messages flagged abusive, and (where
+labelled: test2) the share of violent / self-harm threats flagged as threats and of the rest not flagged.
+Report test2 (the default): the fresh held-out set in test2.jsonl (see data/redaction/README.test2.md); the old
+dev and test splits of calm.jsonl are development data (the test split was read while fixing misses).
 
-Run: .venv/bin/python benchmarks/calm_quality.py [--split test|dev|all] [--show]
+Run: .venv/bin/python benchmarks/calm_quality.py [--split test2|test|dev|all] [--show]
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from benchmarks.common import read_jsonl  # noqa: E402
 from bot.assist.calm import calm_rules  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "calm" / "calm.jsonl"
+TEST2 = ROOT / "benchmarks" / "data" / "calm" / "test2.jsonl"
 
 
 def _flat(text: str) -> str:
@@ -36,12 +39,16 @@ def _present(term: str, text: str) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="test", choices=["test", "dev", "all"])
+    ap.add_argument("--split", default="test2", choices=["test2", "test", "dev", "all"])
     ap.add_argument("--show", action="store_true", help="print each failure")
     args = ap.parse_args()
-    rows = [r for r in read_jsonl(DATA) if args.split == "all" or r["split"] == args.split]
+    if args.split == "test2":
+        rows = read_jsonl(TEST2)
+    else:
+        rows = [r for r in read_jsonl(DATA) if args.split == "all" or r["split"] == args.split]
     terms = removed = n_facts = kept = 0
     angry = angry_ok = abusive = abusive_hit = 0
+    threats = threat_hit = calm_rows = calm_ok = 0
     for row in rows:
         result = calm_rules(row["text"])
         out = _flat(result.text)
@@ -57,6 +64,17 @@ def main() -> None:
             kept += ok
             if not ok and args.show:
                 print("LOST", row["id"], repr(fact), "|", row["text"], "->", result.text)
+        if "threat" in row:
+            if row["threat"]:
+                threats += 1
+                threat_hit += result.threat
+                if not result.threat and args.show:
+                    print("MISSED THREAT", row["id"], "|", row["text"])
+            else:
+                calm_rows += 1
+                calm_ok += not result.threat
+                if result.threat and args.show:
+                    print("FALSE THREAT", row["id"], "|", row["text"])
         if row["abusive"]:
             abusive += 1
             abusive_hit += result.abusive
@@ -72,6 +90,9 @@ def main() -> None:
     print(f"  facts kept:                       {kept / max(1, n_facts):.3f} ({kept}/{n_facts}; goal 1.0)")
     print(f"  angry messages not flagged abusive: {angry_ok / max(1, angry):.3f} ({angry_ok}/{angry})")
     print(f"  abusive messages flagged abusive:   {abusive_hit / max(1, abusive):.3f} ({abusive_hit}/{abusive})")
+    if threats or calm_rows:
+        print(f"  violent / self-harm threats flagged: {threat_hit / max(1, threats):.3f} ({threat_hit}/{threats})")
+        print(f"  other messages not flagged threat:   {calm_ok / max(1, calm_rows):.3f} ({calm_ok}/{calm_rows})")
 
 
 if __name__ == "__main__":

@@ -179,7 +179,7 @@ def _signed(i: int, response_url: str) -> tuple[bytes, dict[str, str]]:
     return body.encode(), {
         "content-type": "application/x-www-form-urlencoded",
         "x-slack-request-timestamp": ts,
-        "x-slack-signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body),
+        "x-slack-signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body) or "",
     }
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.assist.calm_terms import insult_spans, join_disguised, self_harm, violence
 from bot.errors import CsCopilotError
 from bot.messages import detect_language
 
@@ -36,7 +37,12 @@ _ZH_STRONG = [
     r"神\s*经\s*病", r"有\s*病\s*吧?", r"骗\s*子", r"一\s*群\s*狗", r"狗\s*[腿奴]",
     r"你?脑\s*子\s*(?:进\s*水|有\s*[坑病]|被驴踢)了?吧?", r"(?<![A-Za-z])[mM][dD][zZ][zZ](?![A-Za-z])", r"狗\s*屎",
     r"(?:都|就)是\s*猪", r"是\s*猪\s*吗", r"猪\s*一\s*样", r"(?<![A-Za-z0-9])[2二]\s*[bB逼](?![A-Za-z])", r"傻\s*[帽冒]",
-    r"饭\s*桶", r"蠢\s*材",
+    r"饭\s*桶", r"蠢\s*材", r"傻\s*[缺屌吊蛋叉x]", r"二\s*货", r"瓜\s*娃\s*子", r"龟\s*儿\s*子", r"扑\s*街", r"丢\s*[雷你]\s*老\s*[母味]",
+    r"顶\s*你\s*个\s*肺", r"(?:日\s*你\s*)?仙\s*人\s*板\s*板", r"去\s*你\s*[妈大爷]+\s*的?", r"你\s*妈\s*[了个]*\s*[逼巴]\s*子?",
+    r"滚\s*(?:犊子|粗|吧|远点|出去)", r"艹", r"^\s*[操草](?=[，,!！。\s]|$)", r"我\s*[日艹](?![期本常子前后记志程])", r"脑\s*瘫", r"死\s*妈",
+    r"杂\s*种", r"狗\s*(?:杂种|崽子|娘们)", r"贱\s*[婢逼]", r"下\s*贱", r"败\s*类", r"猪\s*头", r"二\s*百\s*五", r"缺\s*心\s*眼",
+    r"没\s*脑\s*子", r"你\s*是\s*(?:猪|狗|傻子|白痴)\s*吗?", r"傻\s*子", r"蠢\s*(?=[货猪蛋驴材死])", r"贱\s*骨\s*头", r"(?<![A-Za-z])[tT][mM](?=[\u4e00-\u9fff])",
+    r"特\s*[么喵]\s*的?", r"尼\s*玛\s*的?", r"你\s*大\s*爷",
 ]
 _EN_STRONG = [
     r"(?:the\s+)?f[\*u#@]?c?[\*k#@]+(?:ing|in'?|ed|er|ers|s)?(?:\s+(?:you|off|this|that))?",
@@ -47,7 +53,10 @@ _EN_STRONG = [
     r"jackass", r"idiots?", r"morons?", r"imbeciles?", r"retard(?:ed|s)?", r"scum(?:bags?)?", r"thie(?:f|ves)",
     r"scammers?", r"clowns?", r"go to hell", r"screw you", r"piss off", r"pissed", r"douche(?:bag)?s?",
     r"incompetent morons?", r"useless (?:idiots?|bots?|morons?)", r"brain[ -]?dead", r"losers?",
-    r"sh[1!]t(?:ty)?", r"f\s+u(?=\s|[.!,]|$)", r"a-?holes?", r"muppets?", r"piece of (?:crap|shit|garbage|junk|trash)",
+    r"sh[1!]t(?:ty)?", r"f\s+u(?=\s|[.!,]|$)", r"a-?holes?", r"muppets?",
+    r"(?:worthless |useless )?pieces? of (?:crap|shit|garbage|junk|trash|work)", r"suck my \S+", r"eat sh\S*",
+    r"kiss my \S+", r"up yours", r"shut (?:the \S+ )?up", r"twats?", r"wankers?", r"dipshits?", r"bimbos?",
+    r"(?:brainless|worthless|useless|incompetent|pathetic) (?:clowns?|idiots?|morons?|bimbos?|losers?)",
 ]
 # Mild terms: removed, but the message is merely angry, not abusive.
 _ZH_MILD = [r"垃\s*圾(?!袋|桶|分类|箱)", r"破(?=[\u4e00-\u9fff]{1,2}(?:店|公司|平台|客服|东西|玩意|快递|系统))", r"坑\s*爹",
@@ -60,7 +69,8 @@ def _compile(words: list[str], ascii_words: bool) -> re.Pattern[str]:
     body = "|".join(f"(?:{w})" for w in sorted(words, key=len, reverse=True))
     if ascii_words:
         return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.I)
-    return re.compile(body, re.I)
+    # "傻.逼", "傻*逼", "傻-逼": a separator inside a Chinese word is no disguise
+    return re.compile(body.replace(r"\s*", r"[\s.*_\-·・/]*"), re.I)
 
 
 _STRONG = [_compile(_ZH_STRONG, False), _compile(_EN_STRONG, True)]
@@ -68,13 +78,13 @@ _MILD = [_compile(_ZH_MILD, False), _compile(_EN_MILD, True)]
 
 _THREATS = {
     "violence": re.compile(
-        r"弄死|砍死|杀了|打死|捅死|宰了|炸了你们|炸掉|烧了你们|放火|找人收拾|找人弄|上门找你|等着瞧|小心你|你给我等着|"
+        r"(?:弄死|砍死|杀了|打死|捅死|宰了)(?!我|也)|炸了你们|炸掉你们|烧了你们|找人收拾|找人弄|上门找你|等着瞧|小心你|你给我等着|"
         r"\b(?:kill|hurt|shoot|stab|beat up|murder)\s+(?:you|him|her|them|everyone|somebody|someone)\b|"
         r"\b(?:burn|blow up|bomb)\s+(?:down\s+)?(?:your|the)\s+(?:store|shop|office|warehouse|place)|"
         r"\bI(?:'ll| will) find (?:you|where you live)|\bwatch your back\b|\byou'?ll regret\b",
         re.I),
     "self_harm": re.compile(
-        r"不想活|活不下去|去自杀|我要自杀|想自杀|跳楼|割腕|寻死|一死了之|\bkill myself\b|\bend (?:my|it all)\b|"
+        r"不想活|活不下去|去自杀|我要自杀|想自杀|跳楼|割腕|寻死|一死了之|\bkill myself\b|\bend (?:my life|it all)\b|"
         r"\bsuicid\w*|\bdon'?t want to live\b|\bhurt myself\b",
         re.I),
     "legal": re.compile(
@@ -146,8 +156,8 @@ class CalmResult:
 
 # --- analysis ------------------------------------------------------------------------------------------
 
-def offensive_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
-    """(spans of insults/profanity, any strong one?)."""
+def offensive_spans(text: str, context: str | None = None) -> tuple[list[tuple[int, int]], bool]:
+    """(spans of insults/profanity, any strong one?). `context`: the whole message when `text` is a clause."""
     spans: list[tuple[int, int]] = []
     strong = False
     for patterns, is_strong in ((_STRONG, True), (_MILD, False)):
@@ -156,11 +166,21 @@ def offensive_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
                 if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in spans):
                     spans.append((m.start(), m.end()))
                     strong = strong or is_strong
+    for start, end in insult_spans(text, context):  # disguised spellings: leet, masks, spaced letters, pinyin
+        overlapping = [(s, e) for s, e in spans if s < end and start < e]
+        spans = [sp for sp in spans if sp not in overlapping]
+        spans.append((min([start] + [s for s, _ in overlapping]), max([end] + [e for _, e in overlapping])))
+        strong = True
     return sorted(spans), strong
 
 
 def threat_kinds(text: str) -> list[str]:
-    return [kind for kind, pattern in _THREATS.items() if pattern.search(text)]
+    found = {kind for kind, pattern in _THREATS.items() if pattern.search(text)}
+    if violence(text):
+        found.add("violence")
+    if self_harm(text):
+        found.add("self_harm")
+    return [kind for kind in _THREATS if kind in found]
 
 
 def facts(text: str) -> list[str]:
@@ -221,12 +241,13 @@ def _tidy(text: str, lang: str) -> str:
 def rewrite_rules(text: str) -> str:
     """The message without insults, profanity or threats; every clause with a fact is kept."""
     lang = detect_language(text)
+    text = join_disguised(text)
     kept: list[str] = []
     for m in _CLAUSE.finditer(text):
         clause = m.group(0)
         body = clause.rstrip("，,。.!！?？；;\n")
         tail = clause[len(body):]
-        spans, _ = offensive_spans(body)
+        spans, _ = offensive_spans(body, text)
         has_fact = bool(facts(body))
         threat = bool(threat_kinds(body))
         if threat and not has_fact:
@@ -234,11 +255,11 @@ def rewrite_rules(text: str) -> str:
             head = body[:cut.start()] if cut else ""
             if not head.strip() or threat_kinds(head) or not (_WANT.search(head) or _ISSUE.search(head)):
                 continue  # a threat with no fact in it: dropped (the flags carry it)
-            body, spans = head, offensive_spans(head)[0]
+            body, spans = head, offensive_spans(head, text)[0]
         elif threat:  # a threat next to a fact: cut the threatening tail when it holds no fact
             cut = _THREAT_TAIL.search(body)
             if cut and not facts(body[cut.start():]) and not threat_kinds(body[:cut.start()]):
-                body, spans = body[:cut.start()], offensive_spans(body[:cut.start()])[0]
+                body, spans = body[:cut.start()], offensive_spans(body[:cut.start()], text)[0]
         cleaned = _remove_spans(body, spans)
         if spans and not has_fact and _INSULT_FRAME.match(cleaned):
             continue  # the clause was only an insult ("你们这群傻逼", "f*** you")

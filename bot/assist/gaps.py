@@ -96,8 +96,8 @@ def _answer_fields(record: dict[str, Any] | None) -> tuple[str, str, list[str]]:
     """(question, language, cited doc ids) of a stored answer row."""
     if not record:
         return "", "", []
-    payload = record.get("payload") or {}
-    reply = payload.get("reply") if isinstance(payload.get("reply"), dict) else payload
+    payload: dict[str, Any] = dict(record.get("payload") or {})
+    reply: dict[str, Any] = payload["reply"] if isinstance(payload.get("reply"), dict) else payload
     cited = [str(c.get("doc_id", "")) if isinstance(c, dict) else str(c) for c in reply.get("citations") or []]
     lang = str(reply.get("language") or messages.detect_language(str(record.get("question", ""))))
     return str(record.get("question", "")), lang, [c for c in cited if c]
@@ -320,7 +320,7 @@ def group_gaps(gaps: Sequence[GapRow], embedder: Any, means: dict[str, np.ndarra
     groups: list[GapGroup] = []
     for label in sorted(set(labels.tolist())):
         idx = np.flatnonzero(labels == label)
-        members = [gaps[i] for i in idx]
+        members = [gaps[int(i)] for i in idx]
         centroid = f[idx].mean(axis=0)
         order = sorted(idx.tolist(), key=lambda i: -float(f[i] @ centroid))
         label_idx = next((i for i in order if langs[i] == lang), order[0])

@@ -186,7 +186,7 @@ def group_recurring(tickets: Sequence[TicketRow], vectors: np.ndarray, means: di
     idx = np.flatnonzero(labels == best)
     centroid = x[idx].mean(axis=0)
     central = max(idx.tolist(), key=lambda i: float(x[i] @ centroid))
-    members = [tickets[i] for i in idx]
+    members = [tickets[int(i)] for i in idx]
     words = Counter(w for t in members for w in set(tokenize(_ticket_text(t))))
     terms = [w for w, n in words.most_common(6) if n >= 2]
     cats = Counter(t.category for t in members if t.category)

@@ -89,8 +89,9 @@ def clean_answer(text: str, lang: str) -> str:
 def context_from_record(record: "AnswerRecord") -> ResolveContext:
     reply = record.reply
     sources = [{"doc_id": c.doc_id, "title": c.title, "source": c.source} for c in reply.citations]
+    answer = clean_answer(reply.text, reply.language) if reply.grounded is not False else ""  # not "I don't know"
     return ResolveContext(
-        question=record.question or reply.question, answer=clean_answer(reply.text, reply.language),
+        question=record.question or reply.question, answer=answer,
         sources=sources, language=reply.language, answer_id=record.answer_id, thread_key=record.thread_key,
     )
 

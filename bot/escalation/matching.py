@@ -36,6 +36,9 @@ DEFAULT_THRESHOLD = 0.45
 DEFAULT_LEXICAL_WEIGHT = 0.2
 DEFAULT_CROSS_BONUS = 0.2
 MIN_GROUP = 3
+DEFAULT_MEMBER_WEIGHT = 0.0
+DEFAULT_CONTRAST_WEIGHT = 0.0
+TOP_K = 2
 PRIOR_WEIGHT = 20.0
 
 _IDENT = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_-]{2,}\b|\b\d{5,}\b")
@@ -127,15 +130,14 @@ class LanguageMeans:
 
 
 class NeedMatcher:
-    """Scores a new wording against each request: the cosine between its centred vector and the request's
-    centroid (the mean of its centred wordings, which averages out each wording's framing), plus
-    `cross_bonus` when the request has no wording in the new one's language (centred cross-language cosines
-    run lower than same-language ones), plus `lexical_weight` x the best content-word overlap with a
-    same-language wording. Identifiers named on both sides and never shared veto the match."""
+    """Scores a new wording against each request (see the module docstring); identifiers named on both
+    sides and never shared veto the match."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
                  centre: bool = True, min_group: int = MIN_GROUP, cross_bonus: float = DEFAULT_CROSS_BONUS,
-                 priors: dict[str, np.ndarray] | None = None, prior_weight: float = PRIOR_WEIGHT) -> None:
+                 priors: dict[str, np.ndarray] | None = None, prior_weight: float = PRIOR_WEIGHT,
+                 member_weight: float = DEFAULT_MEMBER_WEIGHT, per_language: bool = True,
+                 contrast_weight: float = DEFAULT_CONTRAST_WEIGHT, top_k: int = TOP_K) -> None:
         self.threshold = threshold
         self.lexical_weight = lexical_weight
         self.centre = centre
@@ -143,6 +145,10 @@ class NeedMatcher:
         self.cross_bonus = cross_bonus
         self.priors = priors or {}
         self.prior_weight = prior_weight
+        self.member_weight = member_weight
+        self.per_language = per_language
+        self.contrast_weight = contrast_weight
+        self.top_k = top_k
 
     def scores(self, new: Wording, stored: Sequence[Wording]) -> dict[int, float]:
         """The score of `new` against each request of the stored wordings."""
@@ -150,25 +156,43 @@ class NeedMatcher:
             return {}
         means = LanguageMeans(stored, self.min_group, self.centre, self.priors, self.prior_weight)
         probe = means.centre(new.vector, new.language)
-        groups: dict[int, list[Wording]] = {}
+        groups: dict[int, list[tuple[Wording, np.ndarray]]] = {}
         for w in stored:
-            groups.setdefault(w.request_id, []).append(w)
-        idf = _idf([w.words for w in stored if w.language == new.language] + [new.words]) if self.lexical_weight else {}
+            groups.setdefault(w.request_id, []).append((w, means.centre(w.vector, w.language)))
+        need_idf = self.lexical_weight or self.contrast_weight
+        idf = _idf([w.words for w in stored if w.language == new.language] + [new.words]) if need_idf else {}
         out: dict[int, float] = {}
-        for rid, words in groups.items():
-            idents = frozenset().union(*(w.idents for w in words))
+        for rid, members in groups.items():
+            idents = frozenset().union(*(w.idents for w, _ in members))
             if new.idents and idents and not (new.idents & idents):
                 out[rid] = -1.0
                 continue
-            centroid = unit(np.sum([means.centre(w.vector, w.language) for w in words], axis=0))
-            score = float(probe @ centroid)
-            same = [w for w in words if w.language == new.language]
-            if not same:
-                score += self.cross_bonus
-            elif self.lexical_weight and new.words:
-                score += self.lexical_weight * max(_weighted_jaccard(new.words, w.words, idf) for w in same)
-            out[rid] = score
+            out[rid] = self._vector_score(probe, new.language, members)
+            same = [w for w, _ in members if w.language == new.language]
+            if same and new.words:
+                if self.lexical_weight:
+                    out[rid] += self.lexical_weight * max(_weighted_jaccard(new.words, w.words, idf) for w in same)
+                if self.contrast_weight:
+                    out[rid] -= self.contrast_weight * _contrast(new.words, [w.words for w in same], idf)
         return out
+
+    def _vector_score(self, probe: np.ndarray, language: str, members: list[tuple[Wording, np.ndarray]]) -> float:
+        """Centroid cosine blended with the mean of the `top_k` closest members' cosines; per language of
+        the request's wordings (the best one), `cross_bonus` added for a language other than the probe's."""
+        by_lang: dict[str, list[np.ndarray]] = {}
+        for w, c in members:
+            by_lang.setdefault(w.language if self.per_language else language, []).append(c)
+        has_same = any(w.language == language for w, _ in members)
+        best = -2.0
+        for lang, vecs in by_lang.items():
+            mat = np.asarray(vecs)
+            centroid = float(probe @ unit(mat.sum(axis=0)))
+            if self.member_weight:
+                sims = np.sort(mat @ probe)[::-1][: self.top_k]
+                centroid = (1 - self.member_weight) * centroid + self.member_weight * float(sims.mean())
+            cross = lang != language if self.per_language else not has_same
+            best = max(best, centroid + (self.cross_bonus if cross else 0.0))
+        return best
 
     def best(self, new: Wording, stored: Sequence[Wording], exclude: Iterable[int] = ()) -> Match | None:
         """The request `new` belongs to (score >= threshold), or None: a new need."""
@@ -177,6 +201,24 @@ class NeedMatcher:
         if ranked and ranked[0][0] >= self.threshold:
             return Match(ranked[0][1], ranked[0][0])
         return None
+
+
+def _contrast(words: frozenset[str], others: Sequence[frozenset[str]], idf: dict[str, float]) -> float:
+    """Key-term contrast against the closest same-language wordings: two wordings that share most of their
+    need-naming words (IDF-weighted) yet each has a heavy word of its own ("choose a delivery date" vs
+    "choose a delivery time slot") name neighbouring needs, not one. Per stored wording: the shared share
+    of the IDF mass times the smaller of the two sides' own shares; the largest over the wordings. Wordings
+    that share nothing (a paraphrase in other words) give 0: the vectors decide."""
+    best = 0.0
+    for other in others:
+        union = words | other
+        mass = sum(idf.get(w, 1.0) for w in union)
+        if not mass:
+            continue
+        shared = sum(idf.get(w, 1.0) for w in words & other) / mass
+        own = min(sum(idf.get(w, 1.0) for w in words - other), sum(idf.get(w, 1.0) for w in other - words)) / mass
+        best = max(best, shared * own)
+    return best
 
 
 def _idf(docs: Sequence[frozenset[str]]) -> dict[str, float]:

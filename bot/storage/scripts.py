@@ -114,16 +114,16 @@ class ScriptsRepository(Repository):
         return added
 
     def list_scripts(self, language: str = "") -> list[ScriptRow]:
-        q = (select(ReplyScript, RootCauseReason.label)
+        q = (select(ReplyScript.__table__, RootCauseReason.label.label("reason_label"))
              .join(RootCauseReason, RootCauseReason.id == ReplyScript.reason_id)
              .order_by(ReplyScript.id))
         if language:
             q = q.where(ReplyScript.language == language)
         with self.read() as conn:
             rows = conn.execute(q).all()
-        return [ScriptRow(id=int(s.id), reason_id=int(s.reason_id), label=str(label), language=s.language,
+        return [ScriptRow(id=int(s.id), reason_id=int(s.reason_id), label=str(s.reason_label), language=s.language,
                           script=s.script, generated_by=s.generated_by, edited_by=s.edited_by,
-                          updated_at=float(s.updated_at)) for s, label in rows]
+                          updated_at=float(s.updated_at)) for s in rows]
 
     def edit(self, script_id: int, text: str, editor: str) -> bool:
         with self.write() as conn:
@@ -138,7 +138,7 @@ class ScriptsRepository(Repository):
 
     def reasons(self) -> list[ReasonRow]:
         with self.read() as conn:
-            return [_reason(r) for r in conn.execute(select(RootCauseReason).order_by(RootCauseReason.id)).scalars()]
+            return [_reason(r) for r in conn.execute(select(RootCauseReason.__table__).order_by(RootCauseReason.id))]
 
     def mark_shipped(self, reason_id: int, shipped_on: float, who: str) -> None:
         with self.write() as conn:

@@ -60,8 +60,9 @@ def test_unanswerable_questions_get_a_plain_dont_know(sample_container: Any) -> 
         reply = svc.answer(row["query"], language=row["lang"])
         if reply.grounded:
             answered.append(row["query"])
-        else:
-            assert not reply.citations and ("knowledge base" in reply.text or "知识库" in reply.text)
+        else:  # "not in the knowledge base", or "not sure" with related articles (no quotes offered as an answer)
+            assert "knowledge base" in reply.text or "知识库" in reply.text
+            assert all(not c.quote for c in reply.citations)
     assert len(answered) <= len(rows) // 5, answered
 
 

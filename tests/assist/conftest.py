@@ -139,3 +139,118 @@ def assist(tmp_path: Path, assist_base: Path, embedder: Any, request: pytest.Fix
     shutil.copytree(assist_base, data)
     overrides = getattr(request, "param", {}) or {}
     return make_container(data, embedder, **overrides)
+
+
+# --- the real adapters around the assist container (Slack harness: tests/slack, Feishu: tests/feishu) -------
+
+class SlackSide:
+    """Signed Slack requests to the production wiring (bot.server) around the assist container's router."""
+
+    def __init__(self, api: Any, url: str) -> None:
+        self.api = api
+        self.url = url
+
+    def post(self, body: str, content_type: str) -> Any:
+        import httpx
+
+        from tests.slack.support import signed_headers
+
+        return httpx.post(f"{self.url}/slack/events", content=body.encode(), headers=signed_headers(body, content_type),
+                          timeout=30)
+
+    def slash(self, command: str, text: str, **fields: str) -> Any:
+        from tests.slack.support import slash_body
+
+        return self.post(slash_body(command, text, self.api.webhook_url, **fields), "application/x-www-form-urlencoded")
+
+    def click(self, action_id: str, value: str, **kw: Any) -> Any:
+        from tests.slack.support import action_body
+
+        return self.post(action_body(action_id, value, self.api.webhook_url, **kw), "application/x-www-form-urlencoded")
+
+    def webhook(self, count: int = 1) -> dict[str, Any]:
+        """The `count`-th reply sent to the response_url (what the user sees)."""
+        return dict(self.api.wait_for("/webhook", count=count, timeout=120)[count - 1].body)
+
+
+@pytest.fixture
+def slack_side(assist: Any, tmp_path: Path) -> Any:
+    from bot.config import load_settings
+    from bot.server import build_asgi_app
+    from tests.slack.mock_slack_api import MockSlackApi
+    from tests.slack.support import BOT_TOKEN, SIGNING_SECRET, FixedContainer, ServerThread
+
+    api = MockSlackApi().start()
+    settings = load_settings(data_dir=tmp_path / "slack", env_file=None, slack_bot_token=BOT_TOKEN,
+                             slack_signing_secret=SIGNING_SECRET, slack_api_url=api.url,
+                             slack_manager_ids=assist.settings.slack_manager_ids)
+    app = build_asgi_app(FixedContainer(settings, assist.router(), assist.state()), warm=False)
+    try:
+        with ServerThread(app) as server:
+            yield SlackSide(api, server.url)
+    finally:
+        api.stop()
+
+
+class FeishuSide:
+    """Encrypted, signed Feishu events to the production routes around the assist container's router."""
+
+    def __init__(self, api: Any, url: str, bot: Any) -> None:
+        self.api = api
+        self.url = url
+        self.bot = bot
+
+    def send(self, event: dict[str, Any], path: str = "/feishu/events") -> Any:
+        import httpx
+
+        from tests.feishu.helpers import signed_request
+
+        body, headers = signed_request(event)
+        resp = httpx.post(self.url + path, content=body, headers=headers, timeout=60)
+        assert resp.status_code == 200
+        assert self.bot.wait_idle(120), "the reply was not delivered"
+        return resp
+
+    def all_cards(self) -> str:
+        """Every card and text the bot sent (a private reply in a group goes to the user's direct chat)."""
+        import json as _json
+
+        return "\n".join(_json.dumps(c.content, ensure_ascii=False) for c in self.api.message_calls()
+                         if isinstance(c.content, dict))
+
+    def last_card(self) -> dict[str, Any]:
+        """The card the user sees last (the PATCHed final card, else the last card sent)."""
+        calls = [c for c in self.api.message_calls() if isinstance(c.content, dict)]
+        assert calls, "no card was sent"
+        return dict(calls[-1].content)
+
+
+@pytest.fixture
+def feishu_side(assist: Any, tmp_path: Path) -> Any:
+    from starlette.applications import Starlette
+
+    from bot.feishu.http import feishu_routes
+    from tests.feishu.conftest import InjectedContainer, feishu_settings
+    from tests.feishu.helpers import MockOpenApi, ServerThread
+
+    api = MockOpenApi().start()
+    settings = feishu_settings(tmp_path / "feishu", api.url, feishu_manager_ids=assist.settings.feishu_manager_ids)
+    app = Starlette(routes=feishu_routes(InjectedContainer(settings, assist.router(), assist.state())))
+    route = next(r for r in app.routes if getattr(r, "path", "") == "/feishu/events")
+    bot = route.endpoint.__self__.bot  # type: ignore[attr-defined]
+    server = ServerThread(app).start()
+    try:
+        assert bot.wait_idle(30)
+        api.reset()
+        yield FeishuSide(api, server.url, bot)
+    finally:
+        bot.close(5)
+        server.stop()
+        api.stop()
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Every text of a card (header, markdown and text elements), for assertions on what is shown."""
+    import json as _json
+
+    return _json.dumps(card, ensure_ascii=False)

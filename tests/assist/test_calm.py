@@ -148,3 +148,79 @@ def test_calm_with_a_model_through_the_router_and_the_rate_limit(tmp_path: Path)
     assert second.kind == "error" and "try again in 60 s" in second.text
     other = router.handle(IncomingMessage(text="/calm 你们这群傻逼，订单12345还没到", platform="slack", user_id="U2"))
     assert other.kind == "info" and "12345" in other.text
+
+
+@pytest.mark.parametrize(("text", "insult", "fact"), [
+    ("ur all a bunch of a55holes, order 7781 still missing", "a55holes", "7781"),
+    ("F.U.C.K this shop, refund 42.50 now", "F.U.C.K", "42.50"),
+    ("sh!tty service, case 5512 still open", "sh!tty", "5512"),
+    ("what a bunch of m0r0ns, I paid $64.10", "m0r0ns", "$64.10"),
+    ("shiiiit, the parcel 1Z77120 is lost again", "shiiiit", "1Z77120"),
+    ("you b!tch, I said 14 May not 15", "b!tch", "14 May"),
+    ("MOTHERF**KERS charged me twice, $18.99", "MOTHERF**KERS", "$18.99"),
+    ("d i c k h e a d, read order 99120 again", "d i c k h e a d", "99120"),
+    ("傻*逼客服，订单7788还没到", "傻*逼", "7788"),
+    ("shabi客服，单号SF778899查不到", "shabi", "SF778899"),
+    ("S.B.商家，11月2号付的款", "S.B.", "11月2号"),
+    ("你们就是一群二货，退款58元呢", "二货", "58元"),
+])
+def test_disguised_insults_are_removed_and_facts_kept(text: str, insult: str, fact: str) -> None:
+    r = calm_rules(text)
+    assert r.abusive, text
+    assert insult.lower() not in r.text.lower() and fact in r.text, r.text
+
+
+@pytest.mark.parametrize("text", [
+    "Mr. Cao from your Beijing office promised a refund of $30",
+    "The class assistant said the Scunthorpe depot has order 7731",
+    "I was harassed by your debt collector about account 5512",
+    "Shiitake mushrooms arrived mouldy, order 4410",
+    "The Dickens box set is missing volume 3",
+    "My USB cable broke, SBS showed a report about it",
+])
+def test_innocent_words_are_not_insults(text: str) -> None:
+    r = calm_rules(text)
+    assert not r.abusive and r.text.rstrip(".").lower() == text.rstrip(".").lower(), r
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to come down there and punch your manager, order 5567",
+    "we will torch your warehouse",
+    "you'd better hope I don't find you, I'll k1ll you",
+    "keep lying and I'll break that driver's legs",
+    "我明天就去你们公司把你们经理揍一顿，订单445566",
+    "信不信我找人弄你",
+    "老子迟早砍死你们",
+    "晚上出门小心点",
+])
+def test_threats_of_violence_by_structure(text: str) -> None:
+    r = calm_rules(text)
+    assert r.threat and "violence" in r.threat_kinds and r.level == "abusive", r
+    for fact in ("5567", "445566"):
+        if fact in text:
+            assert fact in r.text
+
+
+@pytest.mark.parametrize("text", [
+    "if this isn't fixed I'll end my life",
+    "honestly I just want to die, order 5521 was all I had",
+    "我实在撑不下去了，想一死了之",
+    "再不退款我就喝农药",
+])
+def test_self_harm_is_flagged(text: str) -> None:
+    r = calm_rules(text)
+    assert r.threat and "self_harm" in r.threat_kinds and not r.abusive
+
+
+@pytest.mark.parametrize("text", [
+    "kill the app and restart it? that did nothing, version 2.3",
+    "I could murder a coffee, but first: where is order 8899?",
+    "This price is killing me, $45 shipping!",
+    "打死我也不买了，退款299元",
+    "杀毒软件误报，版本12.1",
+    "我砍价砍到199元，结果还是没便宜",
+    "Please end my subscription, it renews on Dec 3",
+])
+def test_violent_words_without_a_threat_are_not_threats(text: str) -> None:
+    r = calm_rules(text)
+    assert not r.threat and not r.abusive, r

@@ -108,3 +108,71 @@ def test_only_managers_see_gaps_and_bad_input_is_friendly(assist: Any) -> None:
     assert empty.text == messages.text("gaps_none", "zh", window="")
     bad = ask(assist, "/gaps --since yesterday", platform="feishu", user_id="ou_mgr")
     assert bad.kind == "error" and bad.text == messages.text("gaps_bad_since", "en", value="yesterday")
+
+
+@pytest.mark.parametrize("assist", [{"slack_manager_ids": "U0002USER"}], indirect=True)
+def test_slack_manager_runs_gaps_privately(assist: Any, slack_side: Any) -> None:
+    add_gaps(assist, GIFT + PICKUP)
+    resp = slack_side.slash("/gaps", "")
+    assert resp.status_code == 200
+    body = slack_side.webhook()
+    assert body["response_type"] == "ephemeral"
+    shown = json.dumps(body["blocks"], ensure_ascii=False)
+    assert "Knowledge gaps" in shown and "礼品包装" in shown and "gift wrap" in shown
+    refused = slack_side.slash("/gaps", "", user_id="U0009AGENT")
+    assert refused.status_code == 200
+    assert "managers" in json.dumps(slack_side.webhook(2), ensure_ascii=False)
+
+
+def test_feishu_thumbs_down_card_click_is_a_gap(assist: Any, feishu_side: Any) -> None:
+    from tests.feishu.helpers import card_action_event
+
+    answered = assist.router().handle(IncomingMessage(text="Who pays the return shipping?", platform="feishu",
+                                                      user_id="ou_asker", channel_id="oc_chat"))
+    answer_id = assist.conversation().record_answer(answered, platform="feishu", user_id="ou_asker",
+                                                    channel_id="oc_chat")
+    feishu_side.send(card_action_event("feedback_down", answer_id, message_id="om_card", chat_id="oc_chat",
+                                       operator="ou_agent7"), path="/feishu/card")
+    (gap,) = gaps_repo(assist.state()).list()
+    assert (gap.kind, gap.question, gap.platform, gap.user_id) == ("downvoted", "Who pays the return shipping?",
+                                                                   "feishu", "ou_agent7")
+
+
+from tests.storage.conftest import db_url, pg_schema_url  # noqa: E402,F401  (SQLite and a fresh PostgreSQL schema)
+
+
+def test_gap_and_resolution_tables_on_sqlite_and_postgresql(db_url: str) -> None:  # noqa: F811
+    from bot.storage.db import Database, StateStore
+    from bot.storage.gaps import GapsRepository
+    from bot.storage.resolutions import ResolutionRow, ResolutionsRepository
+
+    db = Database(db_url)
+    try:
+        state = StateStore(db)
+        gaps = state.repository(GapsRepository)
+        assert gaps.add("downvoted:a1:slack:U1", "downvoted", "退货运费谁出？", language="zh", answer_id="a1",
+                        seen_docs=["faq-1", "faq-1", "kb/x.md"])
+        assert not gaps.add("downvoted:a1:slack:U1", "downvoted", "退货运费谁出？")  # once per key, any replica
+        assert gaps.add("need_human:a2", "need_human", "Who pays return shipping?", language="en")
+        (first, second) = sorted(gaps.list(), key=lambda g: g.id)
+        assert first.seen_docs == ("faq-1", "kb/x.md") and gaps.count("open") == 2
+        gaps.close(first.id, "R-00000001", "v1")
+        assert [g.id for g in gaps.list(status="closed")] == [first.id]
+        assert gaps.reopen_closed_by(["R-00000001"]) == 1 and gaps.count("open") == 2
+        assert gaps.withdraw("downvoted:a1:slack:U1") == 1 and gaps.count() == 1
+
+        resolutions = state.repository(ResolutionsRepository)
+        row = ResolutionRow(id="R-0000000A", question="退货运费谁出？", note="质量问题由明购承担运费。", agent="U1",
+                            platform="slack", sources=[{"doc_id": "faq-1", "title": "退货运费", "source": "faq.jsonl"}],
+                            answer_id="a1")
+        resolutions.add(row)
+        assert resolutions.for_answer("a1") == resolutions.get("R-0000000A")
+        assert resolutions.update_note("R-0000000A", "已为顾客预约上门取件。")
+        assert resolutions.set_status("R-0000000A", "undone") and not resolutions.set_status("R-0000000A", "undone")
+        assert resolutions.for_answer("a1") is None and list(resolutions.active()) == []
+        got = resolutions.get("R-0000000A")
+        assert got is not None and got.note == "已为顾客预约上门取件。" and got.sources[0]["doc_id"] == "faq-1"
+        state.record_answer("a9", "slack", "U1", "C1", "q", "a", payload={"thread_key": "slack:C1:1"})
+        assert resolutions.recent_answer_ids("slack", "C1") == [("a9", "U1", {"thread_key": "slack:C1:1"})]
+    finally:
+        db.close()

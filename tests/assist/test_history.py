@@ -92,3 +92,22 @@ def test_cli_history_json(assist: Any, capsys: pytest.CaptureFixture[str]) -> No
     assert set(out) == {"customer_id", "found", "total", "open", "resolved", "recurring_issue", "tickets", "promises"}
     code = main(["--data-dir", str(assist.settings.data_dir), "--env-file", "/nonexistent", "history", "nobody", "--json"])
     assert code == 0 and json.loads(capsys.readouterr().out)["found"] is False
+
+
+def test_slack_slash_history_is_shown_only_to_the_asker(slack_side: Any) -> None:
+    resp = slack_side.slash("/history", "C100")
+    assert resp.status_code == 200
+    body = slack_side.webhook()
+    assert body["response_type"] == "ephemeral"  # private by default
+    shown = json.dumps(body["blocks"], ensure_ascii=False)
+    assert "Ticket history of C100" in shown and "T-103" in shown and "T-101" in shown
+    assert "138 1234 5678" not in shown
+
+
+def test_feishu_chinese_alias_history_card(feishu_side: Any) -> None:
+    from tests.assist.conftest import card_text
+    from tests.feishu.helpers import message_event
+
+    feishu_side.send(message_event("p2p", "客户历史 C100"))
+    shown = card_text(feishu_side.last_card())
+    assert "客户 C100 的工单历史" in shown and "反复出现的问题" in shown and "T-103" in shown

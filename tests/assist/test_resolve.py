@@ -129,3 +129,45 @@ def test_cli_resolve_with_a_question_and_json(assist: Any, capsys: pytest.Captur
     answer = json.loads(capsys.readouterr().out)
     assert code == 0 and answer["grounded"] is True
     assert out["id"] in [c["doc_id"] for c in answer["citations"]]
+
+
+def test_slack_mark_resolved_button_then_undo_button(assist: Any, slack_side: Any) -> None:
+    answered = ask(assist, "How long does a refund take?", record=True, channel_id="C0003CHAN",
+                   user_id="U0002USER", thread_key="slack:C0003CHAN:1700000200.000100")
+    assert answered.grounded is True
+    resp = slack_side.click("resolve_mark", answered.data["answer_id"], payload={"lang": "en"})
+    assert resp.status_code == 200
+    body = slack_side.webhook()
+    assert body["response_type"] == "ephemeral"
+    shown = json.dumps(body["blocks"], ensure_ascii=False)
+    (rid,) = {w.strip("`*.,:") for w in shown.replace("\\n", " ").split() if w.strip("`*.,:").startswith("R-")}
+    assert "Saved as past resolution" in shown and "1-3 business days" in shown
+    assert rid in assist.store().manifest()  # indexed at once
+    undo_value = next(e["value"] for b in body["blocks"] if b.get("type") == "actions" for e in b["elements"]
+                      if e["action_id"].startswith("resolve_undo"))
+    from bot.models import decode_button_value
+
+    value, payload = decode_button_value(undo_value)
+    slack_side.click("resolve_undo", value, payload=payload)
+    assert "undone" in json.dumps(slack_side.webhook(2)["blocks"])
+    assert rid not in assist.store().manifest()
+
+
+def test_feishu_resolve_in_a_thread_with_the_chinese_alias(assist: Any, feishu_side: Any) -> None:
+    from tests.assist.conftest import card_text
+    from tests.feishu.helpers import message_event
+
+    event = message_event("thread", "已解决 已为顾客补发新的充电盒，并告知3个工作日内寄出。")
+    msg = event["event"]["message"]
+    thread = f"feishu:{msg['chat_id']}:{msg['root_id']}"
+    user = event["event"]["sender"]["sender_id"]["open_id"]
+    answered = ask(assist, "一只耳机充不上电怎么办？", record=True, platform="feishu", user_id=user,
+                   channel_id=msg["chat_id"], thread_key=thread)
+    assert answered.grounded is True
+    feishu_side.send(event)
+    assert "已通过私聊" in card_text(feishu_side.last_card())  # in the group thread: "sent to you privately"
+    shown = feishu_side.all_cards()
+    assert "已保存为历史解决记录 R-" in shown and "补发新的充电盒" in shown
+    (row,) = list(__import__("bot.assist.resolve", fromlist=["repo"]).repo(assist).active())
+    assert (row.platform, row.agent, row.thread_key, row.question) == ("feishu", user, thread, "一只耳机充不上电怎么办？")
+    assert row.answer_id == answered.data["answer_id"]

@@ -218,14 +218,14 @@ def test_quick_replies_in_group_mentions(feishu: Harness, text: str, expected: s
 
 
 @pytest.mark.parametrize(("text", "expected"), [("/ask", "Please type a question"), ("提问", "请输入问题")])
-def test_a_slow_command_without_text_shows_the_card_then_its_prompt(feishu: Harness, text: str, expected: str) -> None:
+def test_ask_without_text_gets_its_prompt_at_once_without_a_card(feishu: Harness, text: str, expected: str) -> None:
     feishu.post(message_event("group", f"@_user_1 {text}"))  # 提问: a Chinese alias as the first word
     feishu.settle()
     assert feishu.answerer.calls == []
-    [processing] = feishu.api.find("POST", "/reply")
-    [patch] = feishu.api.find("PATCH")
-    assert messages.text("thinking", "en") in str(processing.content) or "正在查找" in str(processing.content)
-    assert expected in patch.content["body"]["elements"][0]["content"]
+    [reply] = feishu.api.find("POST", "/reply")  # /ask needs text: no "Looking that up" card to patch
+    assert feishu.api.find("PATCH") == []
+    assert "正在查找" not in str(reply.content) and messages.text("thinking", "en") not in str(reply.content)
+    assert expected in reply.content["body"]["elements"][0]["content"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [("/help", "helps you answer customers faster"),
@@ -419,5 +419,5 @@ def test_menu_keys_map_to_commands(feishu: Harness, key: str, expected: str) -> 
     feishu.post(menu_event(key))
     feishu.settle()
     [send] = feishu.api.find("POST", "/open-apis/im/v1/messages")
-    final = (feishu.api.find("PATCH") or [send])[-1]  # /ask is slow: its card is patched with the prompt
+    final = (feishu.api.find("PATCH") or [send])[-1]  # a slow command's card is patched with its result
     assert expected in final.content["body"]["elements"][0]["content"]

@@ -174,6 +174,115 @@ FAMILIES: dict[str, dict[str, dict[str, list[str]]]] = {
             "zh": ["降价提醒", "收藏的商品打折时通知", "心愿单商品便宜了提醒我"],
         },
     },
+    # Added by H9b (written fresh for this set): five more dev families and four more test families.
+    "sizing": {
+        "size_chart": {
+            "en": ["see a size chart on each product page", "check the measurements for every size before buying",
+                   "look up which size fits from a sizing table"],
+            "zh": ["商品页面显示尺码表", "购买前查看每个尺码的具体尺寸", "通过尺码对照表确认该买哪个码"],
+        },
+        "size_exchange": {
+            "en": ["swap an item for another size for free", "exchange shoes that are too small for a bigger pair",
+                   "get a different size without paying the return fee"],
+            "zh": ["免费换成另一个尺码", "鞋子小了换大一码", "换尺码不收退货运费"],
+        },
+    },
+    "wishlists": {
+        "share_wishlist": {
+            "en": ["share a wishlist with friends through a link", "send the wish list to family before a birthday",
+                   "let others see the saved items list"],
+            "zh": ["通过链接把心愿单分享给朋友", "生日前把愿望清单发给家人", "让别人也能看到我的收藏清单"],
+        },
+        "multiple_wishlists": {
+            "en": ["keep several separate wishlists", "sort saved items into different named lists",
+                   "create one wish list per occasion"],
+            "zh": ["建立多个不同的心愿单", "把收藏的商品分到不同名字的清单里", "每个场合单独建一个愿望清单"],
+        },
+    },
+    "store_pickup": {
+        "click_collect": {
+            "en": ["buy online and collect the order in a store", "pick up the parcel at the nearest shop",
+                   "choose in-store pickup instead of shipping"],
+            "zh": ["网上下单到门店自提", "去最近的门店取包裹", "选择到店自取而不是快递"],
+        },
+        "store_stock": {
+            "en": ["check whether a nearby store has an item in stock", "see the shelf stock of each shop online",
+                   "find out which branch still has the product"],
+            "zh": ["查看附近门店有没有现货", "在网上看到每家店的库存", "查询哪家分店还有这个商品"],
+        },
+    },
+    "loyalty_tiers": {
+        "vip_tier": {
+            "en": ["reach a VIP membership level with extra perks", "get gold member benefits after spending more",
+                   "unlock a higher member tier"],
+            "zh": ["达到VIP会员等级享受更多权益", "消费多了升级成金卡会员", "解锁更高的会员级别"],
+        },
+        "birthday_coupon": {
+            "en": ["receive a coupon on their birthday", "get a birthday discount every year",
+                   "have a birthday voucher sent by email"],
+            "zh": ["生日当天收到优惠券", "每年过生日有折扣", "生日时通过邮件发一张代金券"],
+        },
+    },
+    "sustainability": {
+        "plastic_free": {
+            "en": ["ship orders without plastic packaging", "use paper instead of bubble wrap",
+                   "get plastic-free parcels"],
+            "zh": ["发货不用塑料包装", "用纸代替气泡膜", "包裹里不要有塑料"],
+        },
+        "packaging_return": {
+            "en": ["send the shipping boxes back for reuse", "return the reusable delivery bag to the courier",
+                   "give back packaging so it can be used again"],
+            "zh": ["把快递箱寄回去循环使用", "把可重复使用的配送袋还给快递员", "归还包装材料再次利用"],
+        },
+    },
+    "subscriptions": {
+        "pause_subscription": {
+            "en": ["pause the monthly subscription for a while", "put the subscription on hold during holidays",
+                   "suspend the plan for two months without cancelling"],
+            "zh": ["暂停每月订阅一段时间", "放假期间先把订阅停一停", "不取消、先暂停两个月的套餐"],
+        },
+        "subscription_frequency": {
+            "en": ["get the subscription box every two months instead of monthly", "change how often the box arrives",
+                   "receive deliveries less frequently"],
+            "zh": ["订阅盒改成两个月送一次", "调整订阅的配送频率", "降低送货的频次"],
+        },
+    },
+    "reviews": {
+        "review_photos": {
+            "en": ["upload photos with a product review", "attach pictures to a review",
+                   "show images in the customer reviews"],
+            "zh": ["评价时上传照片", "在评论里附图片", "买家评价能带图"],
+        },
+        "edit_review": {
+            "en": ["edit a review after posting it", "change the star rating already given",
+                   "update an old review"],
+            "zh": ["发表后还能修改评价", "更改已经打出的星级", "更新以前写的评论"],
+        },
+    },
+    "shipping_speed": {
+        "express_delivery": {
+            "en": ["pay for next-day express delivery", "get the parcel by tomorrow with faster shipping",
+                   "choose an express courier option"],
+            "zh": ["付费选择次日达快递", "加急配送明天就到", "提供特快专递选项"],
+        },
+        "free_shipping_minimum": {
+            "en": ["lower the minimum order for free shipping", "get free delivery on smaller orders",
+                   "reduce the amount needed to skip the shipping fee"],
+            "zh": ["降低包邮门槛", "小额订单也能免运费", "少买一点也能免邮"],
+        },
+    },
+    "tracking_alerts": {
+        "sms_tracking": {
+            "en": ["get delivery updates by text message", "receive an SMS when the parcel ships",
+                   "be texted the tracking status"],
+            "zh": ["通过短信接收物流进度", "包裹发出时发短信通知", "用短信推送快递状态"],
+        },
+        "courier_live_map": {
+            "en": ["follow the courier on a live map", "see where the driver is in real time",
+                   "watch the van approach on the tracking page"],
+            "zh": ["在地图上实时查看快递员位置", "实时看到司机到哪了", "在物流页面看配送车的实时位置"],
+        },
+    },
 }
 
 FRAMINGS = {
