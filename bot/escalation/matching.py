@@ -6,18 +6,22 @@
    are closer than a Chinese and an English wording of one need). Each language's mean vector is subtracted
    before comparing: the mean of the stored wordings, started from a prior (bot/escalation/calibration.py)
    worth `prior_weight` wordings so that a new deployment centres well too.
-3. A request's score is the cosine between the new wording and the centroid of the request's centred
-   wordings (the mean averages out each wording's framing), plus `cross_bonus` when the request has no
-   wording in the new one's language (centred cross-language cosines run lower), plus `lexical_weight` x
-   the best IDF-weighted word overlap with a same-language wording (words every request uses weigh little,
-   the words that name a need weigh most). Two wordings that both name identifiers (PAY-4012, SKUs) and
-   share none never match.
+3. A request's vector score blends the cosine between the new wording and the centroid of the request's
+   centred wordings (the mean averages out each wording's framing) with the mean cosine of its `top_k`
+   closest wordings (`member_weight`; a request whose wordings spread over several phrasings still
+   matches a new phrasing close to one of them); plus `cross_bonus` when the request has no wording in the
+   new one's language (centred cross-language cosines run lower), plus `lexical_weight` x the best
+   IDF-weighted word overlap with a same-language wording, minus `contrast_weight` x the key-term contrast
+   (two same-language wordings sharing most of their need-naming words, each with a heavy word of its own:
+   "a delivery date" vs "a delivery time slot"; IDF over the stored wordings, so the words every request
+   uses weigh little). Two wordings that both name identifiers (PAY-4012, SKUs) and share none never match.
 4. The new wording joins the best request at or above `threshold`, else it opens a new request.
 
-Measured in benchmarks/escalation_quality.py (settings tuned on its dev split; test figures reported):
-centring is what makes cross-language merging work at all; the lexical term and the priors help a little;
-near-miss needs one word apart ("a delivery time slot" vs "a delivery date") still merge too often with
-the bundled e5-small vectors (tests/escalation/test_service.py keeps that as an expected failure).
+Measured in benchmarks/escalation_quality.py (settings tuned on its dev split as the mean F1 over several
+arrival orders; test figures reported): centring is what makes cross-language merging work at all; the
+closest-members term and the contrast help on dev; near-miss needs one word apart ("a delivery time slot" vs
+"a delivery date") still merge too often with the bundled e5-small vectors (tests/escalation/test_service.py
+keeps that as an expected failure).
 """
 
 from __future__ import annotations
@@ -136,7 +140,7 @@ class NeedMatcher:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
                  centre: bool = True, min_group: int = MIN_GROUP, cross_bonus: float = DEFAULT_CROSS_BONUS,
                  priors: dict[str, np.ndarray] | None = None, prior_weight: float = PRIOR_WEIGHT,
-                 member_weight: float = DEFAULT_MEMBER_WEIGHT, per_language: bool = True,
+                 member_weight: float = DEFAULT_MEMBER_WEIGHT,
                  contrast_weight: float = DEFAULT_CONTRAST_WEIGHT, top_k: int = TOP_K) -> None:
         self.threshold = threshold
         self.lexical_weight = lexical_weight
@@ -146,7 +150,6 @@ class NeedMatcher:
         self.priors = priors or {}
         self.prior_weight = prior_weight
         self.member_weight = member_weight
-        self.per_language = per_language
         self.contrast_weight = contrast_weight
         self.top_k = top_k
 
@@ -177,22 +180,16 @@ class NeedMatcher:
         return out
 
     def _vector_score(self, probe: np.ndarray, language: str, members: list[tuple[Wording, np.ndarray]]) -> float:
-        """Centroid cosine blended with the mean of the `top_k` closest members' cosines; per language of
-        the request's wordings (the best one), `cross_bonus` added for a language other than the probe's."""
-        by_lang: dict[str, list[np.ndarray]] = {}
-        for w, c in members:
-            by_lang.setdefault(w.language if self.per_language else language, []).append(c)
-        has_same = any(w.language == language for w, _ in members)
-        best = -2.0
-        for lang, vecs in by_lang.items():
-            mat = np.asarray(vecs)
-            centroid = float(probe @ unit(mat.sum(axis=0)))
-            if self.member_weight:
-                sims = np.sort(mat @ probe)[::-1][: self.top_k]
-                centroid = (1 - self.member_weight) * centroid + self.member_weight * float(sims.mean())
-            cross = lang != language if self.per_language else not has_same
-            best = max(best, centroid + (self.cross_bonus if cross else 0.0))
-        return best
+        """The centroid cosine blended with the mean cosine of the `top_k` closest wordings, plus
+        `cross_bonus` when the request has no wording in the probe's language."""
+        mat = np.asarray([c for _, c in members])
+        score = float(probe @ unit(mat.sum(axis=0)))
+        if self.member_weight:
+            closest = np.sort(mat @ probe)[::-1][: self.top_k]
+            score = (1 - self.member_weight) * score + self.member_weight * float(closest.mean())
+        if not any(w.language == language for w, _ in members):
+            score += self.cross_bonus
+        return score
 
     def best(self, new: Wording, stored: Sequence[Wording], exclude: Iterable[int] = ()) -> Match | None:
         """The request `new` belongs to (score >= threshold), or None: a new need."""

@@ -171,3 +171,17 @@ def test_feishu_resolve_in_a_thread_with_the_chinese_alias(assist: Any, feishu_s
     (row,) = list(__import__("bot.assist.resolve", fromlist=["repo"]).repo(assist).active())
     assert (row.platform, row.agent, row.thread_key, row.question) == ("feishu", user, thread, "一只耳机充不上电怎么办？")
     assert row.answer_id == answered.data["answer_id"]
+
+
+def test_local_chat_resolves_the_previous_question(assist: Any) -> None:
+    import io
+
+    from bot.terminal import chat_loop
+
+    out = io.StringIO()
+    chat_loop(assist.router(), stdin=io.StringIO("退货运费谁出？\n解决 质量问题的退货运费由明购承担，已为顾客预约上门取件。\n"),
+              stdout=out)
+    text = out.getvalue()
+    assert "已保存为历史解决记录 R-" in text and "退货运费谁出？" in text
+    (row,) = list(__import__("bot.assist.resolve", fromlist=["repo"]).repo(assist).active())
+    assert (row.platform, row.question) == ("cli", "退货运费谁出？") and row.sources  # sources: the answer's citations
