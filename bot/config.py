@@ -88,7 +88,7 @@ class Settings(BaseSettings):
                                       description="customers after which a need opens its managers' threads by itself")
     escalation_batch_minutes: float = Field(default=30.0, ge=0, le=7 * 24 * 60,
                                             description="at most one 'new customers' reply per request this often")
-    escalation_match_threshold: float = Field(default=0.45, ge=-1.0, le=2.0,
+    escalation_match_threshold: float = Field(default=0.5, ge=-1.0, le=2.0,
                                               description="score from which a wording joins an existing request")
 
     # --- roles (comma-separated user ids; everyone else is an agent; the local CLI user is admin) --------

@@ -35,6 +35,11 @@ class Answerability(BaseModel):
     coverage_passages: int = Field(default=1, ge=1, description="dev: top-1 coverage beats the union of 3")
     threshold: float = Field(default=0.60, description="dev, same-language: answered 0.80, refused 0.93")
     unsure_threshold: float = Field(default=0.30, description="between: 'not sure' with related articles")
+    follow_up_evidence: float = Field(
+        default=0.0,
+        description="a follow-up in a thread (searched with the thread's subject) is answered when the follow-up "
+                    "alone reaches this evidence; not calibrated on the eval set, which has no threads "
+                    "(bundled: '那国际订单呢？' 0.23 answered, '你们招聘吗？' -0.19 refused)")
     cross_base: dict[str, float] = Field(
         default_factory=lambda: {"zh": 0.76, "en": 0.75},
         description="dev, cross-language (answer in the other language only): answered zh 0.92 / en 0.68 vs "

@@ -7,8 +7,8 @@ Evidence, all from the current question only (not the thread):
   one passage (rare terms weigh most, stop words not at all: the passage must be about the asked subject, not
   share its common words);
 - the best passage in the other language (a cross-language question): no lexical evidence exists across
-  scripts, so its dense similarity (language-neutral, centred, when centring is on) decides, with its own
-  per-language base and threshold.
+  scripts, so its dense similarity decides, with its own per-language base (calibrated with centring off, the
+  default; with RETRIEVAL_CENTRING=true the similarities are of the centred query and need recalibrating).
 
 The verdict is "answer", "unsure" (show the nearest articles as related, may not answer this) or "none".
 Thresholds live in bot/tuning.py (`Answerability`), calibrated on the dev split of knowledge/eval/.
@@ -64,8 +64,7 @@ def assess(
         threshold, unsure = rules.threshold, rules.unsure_threshold
     else:
         base = rules.cross_base.get(language, rules.cross_base["en"])
-        value = float(top.centred) if top.centred is not None else float(sim)
-        evidence = (value - base) * rules.similarity_scale
+        evidence = (float(sim) - base) * rules.similarity_scale  # calibrated with centring off (the default)
         threshold, unsure = rules.threshold, rules.unsure_threshold
     if result.top_similarity < rules.min_similarity:
         return Assessment("none", "far", evidence, feats)

@@ -72,6 +72,12 @@ class AnswerService:
             return Reply(text=messages.text(key, language), kind="answer", language=language, grounded=False,
                          question=question)
         verdict = self.assess(question, result, language)
+        if query != question:
+            # a follow-up searched with the thread's subject: that similarity belongs to the thread, so the
+            # follow-up alone must point into the knowledge (a lower bar: its subject comes from the thread)
+            alone = self.assess(question, self.retriever.search(question, k=self.k), language)
+            follow = alone.verdict == "answer" or alone.evidence >= self.tuning.answerability.follow_up_evidence
+            verdict = Assessment("answer" if follow else "none", "follow-up", alone.evidence)
         if verdict.verdict == "none":
             return self._no_answer(question, language)
         if verdict.verdict == "unsure":
@@ -113,7 +119,9 @@ class AnswerService:
         near = hits[: self.max_passages + 1]
         exact_hits = [h for h in near if exact and _contains_any(h, exact)]
         # articles before anecdotes: the governing article or FAQ answers even when past tickets outrank it
-        knowledge = [h for h in hits if h.kind != "ticket" and h not in exact_hits][: self.max_passages + 1]
+        # (unless a ticket holds the question's own identifier: then that case is the answer)
+        pool = near if exact_hits else hits
+        knowledge = [h for h in pool if h.kind != "ticket" and h not in exact_hits][: self.max_passages + 1]
         order = sorted(range(len(knowledge)), key=lambda i: (0 if hit_language(knowledge[i]) == language else 1, i))
         chosen = exact_hits + [knowledge[i] for i in order]
         if not chosen:

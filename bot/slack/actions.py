@@ -241,7 +241,9 @@ class ActionHandlers:
             lang,
             oncall=oncall,
             asker=f"<@{_user(body)}>",
-            question=escape(question).replace("\n", "\n>"),
+            # link_names may be on (for a plain "@handle" on-call group): a word joiner after each "@"
+            # keeps an "@channel" / "@here" typed in the question from becoming a broadcast.
+            question=escape(question).replace("@", "@\u2060").replace("\n", "\n>"),
         ).strip()
         escalation = self.settings.slack_escalation_channel.strip()
         if escalation:

@@ -40,7 +40,7 @@ def test_extractive_answer_in_english(sample_container: Any) -> None:
     reply = service(sample_container).answer("Who pays for return shipping on a no-reason return?", language="en")
     assert reply.grounded is True
     assert reply.citations[0].doc_id.startswith(("kb/en/", "faq-"))
-    assert "shipping" in reply.text.lower()
+    assert "pays" in reply.text.lower() and "return" in reply.text.lower()
 
 
 def test_similar_past_resolution_is_offered(sample_container: Any) -> None:

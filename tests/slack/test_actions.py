@@ -134,6 +134,18 @@ def test_need_human_goes_to_the_escalation_channel_with_a_handle(make_stack: Cal
     assert hooks[1].body["text"] == messages.text("human_requested_ack", "zh")
 
 
+def test_need_human_with_a_handle_never_turns_a_quoted_at_channel_into_a_broadcast(
+    make_stack: Callable[..., Stack],
+) -> None:
+    stack = make_stack(slack_oncall_group="@cs-oncall", slack_escalation_channel="C0ESCALATE")
+    answer_id = _ask(stack, "@channel @here who pays return shipping?")
+    stack.click("need_human", answer_id)
+    (post,) = stack.api.wait_for("/chat.postMessage")
+    assert post.body["link_names"] is True
+    assert "@channel" not in post.body["text"] and "@here" not in post.body["text"]
+    assert "who pays return shipping?" in post.body["text"]
+
+
 def test_repeated_delivery_of_the_same_click_counts_once(stack: Stack) -> None:
     answer_id = _ask(stack)
     stack.click("feedback_up", answer_id, action_ts="1700001000.000001")
