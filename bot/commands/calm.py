@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import messages
 from bot.assist.calm import calm
 from bot.commands.base import CommandContext, CommandSpec, ParsedArgs
-from bot.llm import RateLimited, gateway_for
+from bot.llm.ratelimit import RateLimited
 from bot.models import Reply, Section
 
 
@@ -15,6 +15,8 @@ def run(ctx: CommandContext, args: ParsedArgs) -> Reply:
     text = ctx.message.text.strip()
     if not text:
         return Reply(text=messages.text("calm_empty", lang), kind="error", language=lang)
+    from bot.llm.gateway import gateway_for
+
     try:
         result = calm(text, gateway=gateway_for(ctx.services), user_key=f"{ctx.platform}:{ctx.user_id}")
     except RateLimited as exc:

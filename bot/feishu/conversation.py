@@ -113,11 +113,12 @@ def record_if_answer(
                                thread_key=thread_key, extra=extra, answer_id=answer_id)
 
 
-def reply_card(reply: Reply, answer_id: str = "") -> dict[str, Any]:
-    """The card for any reply: a form card when it carries a form, else the rendered reply."""
+def reply_card(reply: Reply, answer_id: str = "", *, image_keys: dict[str, str] | None = None) -> dict[str, Any]:
+    """The card for any reply: a form card when it carries a form, else the rendered reply (a report's
+    images shown inline when `image_keys` maps their filename to an uploaded image_key)."""
     if reply.form is not None:
         return cards.render_form_card(reply.form, reply.language, intro=reply.text)
-    return cards.render_card(reply, answer_id)
+    return cards.render_card(reply, answer_id, image_keys=image_keys)
 
 
 @dataclass(frozen=True)
@@ -201,11 +202,42 @@ class Conversation:
             thread_key=incoming.thread_key, extra={**extra, "private": private},
             answer_id=f"fs-{where.source_id}" if where.message_id else "",
         )
-        card = reply_card(reply, answer_id)
+        card = reply_card(reply, answer_id, image_keys=self._upload_report_images(reply))
         if private and where.open_id:
             self.api.send(where.open_id, "open_id", "interactive", card, uuid=send_uuid("d", where.source_id))
             card = cards.simple_card(messages.text("sent_privately", reply.language), reply.language)
         self._finish(where, streamer, card)
+        self._send_report_files(where, reply, private=private and bool(where.open_id))
+
+    def _upload_report_images(self, reply: Reply) -> dict[str, str]:
+        """Upload a report's images (im/v1/images) so the card shows them inline; an image that fails
+        to upload stays a "chart attached" line in the card."""
+        keys: dict[str, str] = {}
+        if reply.report is None or reply.form is not None:
+            return keys
+        for image in reply.report.images:
+            try:
+                keys[image.filename] = self.api.upload_image(image.content)
+            except Exception as exc:
+                log.warning("could not upload the image %r (%s)", image.filename, type(exc).__name__)
+        return keys
+
+    def _send_report_files(self, where: Where, reply: Reply, *, private: bool) -> None:
+        """A report's files as file messages (im/v1/files) after its card: in the same thread / as a reply
+        to the same message, or in the asker's direct chat for a private reply. Best effort, one by one."""
+        if reply.report is None or reply.form is not None:
+            return
+        for i, attachment in enumerate(reply.report.files):
+            uuid = send_uuid(f"f{i}", where.source_id)
+            try:
+                content = {"file_key": self.api.upload_file(attachment.content, attachment.filename)}
+                if where.message_id and not private:
+                    self.api.reply(where.message_id, "file", content, uuid=uuid, in_thread=where.in_thread,
+                                   chat_key=where.chat_id)
+                else:
+                    self.api.send(where.open_id, "open_id", "file", content, uuid=uuid)
+            except Exception as exc:
+                log.warning("could not send the file %r (%s)", attachment.filename, type(exc).__name__)
 
     def _post(self, where: Where, kind: str, card: dict[str, Any]) -> str:
         uuid = send_uuid(kind, where.source_id)

@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -21,7 +21,8 @@ from slack_sdk.errors import SlackApiError
 from bot import messages
 from bot.config import Settings
 from bot.logs import ensure_correlation_id
-from bot.models import Form, IncomingMessage, Reply
+from bot.models import Attachment, Form, IncomingMessage, PostedMessage, Reply
+from bot.outbound.port import OutboundError
 from bot.slack.blocks import compact_blocks, cut, fallback_text, render_modal, render_partial, render_reply, section
 from bot.slack.common import (
     CHANNEL_KEY,
@@ -36,6 +37,7 @@ from bot.slack.common import (
     strip_mentions,
     thread_key,
 )
+from bot.slack.outbound import SlackOutbound
 from bot.slack.streaming import DEFAULT_INTERVAL, Clock, StreamingMessage, UpdateBudget
 
 if TYPE_CHECKING:
@@ -139,6 +141,11 @@ class ConversationHandlers:
                 response_type="ephemeral" if private else "in_channel",
                 shareable=private,
             )
+            if private:
+                if _report_attachments(reply):  # the channel would see them: say where to get them instead
+                    notify(_private_files_note(reply.language, msg.command or ""))
+            else:
+                _upload_report(client, msg.channel_id, None, reply, notify)
         except Exception as exc:
             report_failure(exc, lang, notify)
 
@@ -267,12 +274,13 @@ class ConversationHandlers:
             },
         )
         if private:
-            self._post_private(client, target, user, reply, answer_id)
+            self._post_private(client, target, user, reply, answer_id, command=spec.name if spec else "")
             return
         self._post(client, target, reply, answer_id)
 
     def _post(self, client: WebClient, target: _Target, reply: Reply, answer_id: str) -> None:
-        """Replace the placeholder with the final answer (or post it when there is no placeholder)."""
+        """Replace the placeholder with the final answer (or post it when there is no placeholder); a
+        report's images and files follow as uploads in the same thread."""
         blocks = render_reply(reply, answer_id)
         try:
             self._send(client, target, fallback_text(reply), blocks)
@@ -281,9 +289,11 @@ class ConversationHandlers:
                 raise
             log.warning("Slack rejected the answer blocks (%s); retrying compact", exc.response.get("error"))
             self._send(client, target, fallback_text(reply), compact_blocks(reply, answer_id))
+        _upload_report(client, target.channel, target.thread_ts, reply,
+                       lambda note: self._notify(client, _Target(target.channel, target.thread_ts), note))
 
     def _post_private(
-        self, client: WebClient, target: _Target, user: str, reply: Reply, answer_id: str
+        self, client: WebClient, target: _Target, user: str, reply: Reply, answer_id: str, *, command: str = ""
     ) -> None:
         """A private reply in a channel thread: shown only to the asker (with Share to channel); the
         public placeholder is removed."""
@@ -297,6 +307,9 @@ class ConversationHandlers:
         client.chat_postEphemeral(
             channel=target.channel, user=user, thread_ts=target.thread_ts, text=fallback_text(reply), blocks=blocks
         )
+        if _report_attachments(reply):  # an upload would be public: say where to get the files instead
+            note = _private_files_note(reply.language, command)
+            client.chat_postEphemeral(channel=target.channel, user=user, thread_ts=target.thread_ts, text=note)
 
     def _send(self, client: WebClient, target: _Target, text: str, blocks: list[dict[str, Any]]) -> None:
         if target.ts:
@@ -320,3 +333,51 @@ class ConversationHandlers:
             except SlackApiError:
                 pass
         client.chat_postMessage(channel=target.channel, thread_ts=target.thread_ts, text=note)
+
+
+# --- a report's images and files ------------------------------------------------------------------------
+
+_PRIVATE_FILES_NOTE = {
+    "en": "📎 The chart and files of a private reply are not posted (the channel would see them): run "
+    "`cs-copilot {command} …` in a terminal to save them.",
+    "zh": "📎 私密回复的图表和附件不会发送（频道内所有人可见）：可在终端运行 `cs-copilot {command} …` 保存。",
+}
+
+_UPLOAD_FAILED_NOTE = {
+    "en": "⚠️ Could not attach {names} (is cs-copilot a member of this channel?).",
+    "zh": "⚠️ 无法发送附件 {names}（cs-copilot 是否已加入此频道？）。",
+}
+
+
+def _report_attachments(reply: Reply) -> list[Attachment]:
+    if reply.report is None or reply.form is not None:
+        return []
+    return [*reply.report.images, *reply.report.files]
+
+
+def _private_files_note(lang: str, command: str) -> str:
+    template = _PRIVATE_FILES_NOTE.get(lang, _PRIVATE_FILES_NOTE["en"])
+    return template.format(command=command.lstrip("/") or "<command>")
+
+
+def _upload_report(
+    client: WebClient, channel: str, thread_ts: str | None, reply: Reply, notify: Callable[[str], None]
+) -> None:
+    """Upload a report's images then files (files_upload_v2) into `channel` (in `thread_ts` if set), after
+    the reply that names them. Best effort: a failed upload (e.g. the bot is not in the channel) is logged
+    and told to the asker once; the reply itself was delivered."""
+    attachments = _report_attachments(reply)
+    if not attachments:
+        return
+    outbound = SlackOutbound(client)
+    thread = PostedMessage(PLATFORM, channel, thread_ts, thread_id=thread_ts) if thread_ts else None
+    failed: list[str] = []
+    for attachment in attachments:
+        try:
+            outbound.upload(channel, attachment, thread=thread)
+        except OutboundError as exc:
+            log.warning("could not upload %r: %s", attachment.filename, exc)
+            failed.append(attachment.filename)
+    if failed:
+        template = _UPLOAD_FAILED_NOTE.get(reply.language, _UPLOAD_FAILED_NOTE["en"])
+        notify(template.format(names=", ".join(failed)))

@@ -107,3 +107,34 @@ MANAGER_ONLY = CommandSpec(
 )
 
 TEST_COMMANDS = (SURVEY, APPROVALS, MANAGER_ONLY)
+
+
+# `/chartreport`: a report with a PNG chart and a CSV (the attachments a slash reply must upload);
+# `/chartreport --private`: the same, only for the asker.
+CHART_PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+CHART_CSV = "ticket_id,reason\nT-1,refund delay\nT-2,login loop\n".encode()
+
+
+def chart_report(ctx: CommandContext, args: ParsedArgs) -> Reply:
+    from bot.models import Attachment, Report, Section, Visibility
+
+    report = Report(
+        title="Complaint reasons",
+        summary="2 reasons this week",
+        sections=[Section("Refunds are slow", "refund delay")],
+        images=[Attachment("reasons.png", CHART_PNG, "image/png", title="Reasons chart", alt_text="bar chart")],
+        files=[Attachment("reasons.csv", CHART_CSV, "text/csv", title="Reasons CSV")],
+    )
+    visibility: Visibility = "private" if args.flag("private") else "channel"
+    return Reply(text="Complaint reasons", language=ctx.language, report=report, kind="info",
+                 visibility=visibility)
+
+
+CHART_REPORT = CommandSpec(
+    name="/chartreport",
+    help={"en": "a test report with a chart and a CSV", "zh": "带图表和 CSV 的测试报告"},
+    handler=chart_report,
+    options=(Option("--private", "only the asker sees the report", takes_value=False),),
+)
+
+TEST_COMMANDS = (*TEST_COMMANDS, CHART_REPORT)  # type: ignore[assignment]  # (appended: one more command)
