@@ -7,12 +7,10 @@ over all classes. Each document counts a term once, so one long complaint cannot
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import threading
 from collections import Counter
-from typing import Any, Sequence
+from typing import Sequence
 
 _WORD = re.compile(r"[a-z][a-z']+[a-z]|[a-z]{2}")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -24,27 +22,12 @@ _ZH_STOP = frozenset(
     而 但 但是 因为 所以 如果 就是 还是 已经 自己 不是 没 不 再 才 说 觉得 感觉 真的 比较 一下 一些 一点 现在
     时候 还有 然后 其实 应该 可能 这么 那么 太 更 最 挺 非常 特别 只 只是 这种 那种 之后 之前 以后 以前 等""".split()
 )
-_jieba_lock = threading.Lock()
-_jieba_ready = False
 
 
 def _en_stop() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS) | {"im", "ive", "dont", "didnt", "doesnt", "cant", "wont", "isnt"}
-
-
-def _jieba() -> Any:
-    global _jieba_ready
-    import jieba
-
-    if not _jieba_ready:
-        with _jieba_lock:
-            if not _jieba_ready:
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _jieba_ready = True
-    return jieba
 
 
 def is_chinese(text: str) -> bool:
@@ -66,7 +49,9 @@ def tokenize(text: str, stop: frozenset[str] | None = None) -> list[str]:
     low = text.lower().replace("’", "'")
     out: list[str] = []
     if _CJK.search(low):
-        jb = _jieba()
+        from bot.retrieval.lexical import load_jieba
+
+        jb = load_jieba()
         for run in _CJK_RUN.findall(low):
             for word in jb.lcut(run):
                 word = word.strip()

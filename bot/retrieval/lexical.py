@@ -33,7 +33,8 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
-def _jieba() -> Any:
+def load_jieba() -> Any:
+    """jieba, initialised once per process (quiet), shared by BM25 and the analytics tokenizer."""
     global _jieba_ready
     import jieba
 
@@ -72,7 +73,7 @@ def tokenize(text: str) -> list[str]:
             tokens.append(w)
     runs = _CJK_RUN.findall(low)
     if runs:
-        jb = _jieba()
+        jb = load_jieba()
         for run in runs:
             for w in jb.lcut_for_search(run):
                 if w not in _STOP:
