@@ -128,7 +128,7 @@ def run(ctx: CommandContext, args: ParsedArgs, now: datetime | None = None) -> R
     settings = ctx.services.settings
     result = analyze(
         complaints, vectors, since=since, until=until, top=top, language=lang, resolved=resolved,
-        resolved_vectors=res_vectors, chat_model=ctx.services.chat_model(), redact=_redactor(ctx.services),
+        resolved_vectors=res_vectors, chat_model=_gateway_model(ctx), redact=_redactor(ctx.services),
         timeout_seconds=float(getattr(settings, "llm_timeout_seconds", 20.0)),
     )
     from bot.analytics.rootcause import _lang
@@ -301,3 +301,22 @@ COMMAND = CommandSpec(
     actions={EXPAND: on_expand, SHIPPED: on_shipped_button},
     on_form=on_form,
 )
+
+
+class _GatewayModel:
+    """The chat model seen through the model gateway (redaction, timeout, per-user rate limit), with the
+    `invoke(messages)` shape the analytics core calls."""
+
+    def __init__(self, gateway: Any, user_key: str) -> None:
+        self._gateway = gateway
+        self._user_key = user_key
+
+    def invoke(self, messages: Any) -> str:
+        return str(self._gateway.invoke(messages, user_key=self._user_key))
+
+
+def _gateway_model(ctx: CommandContext) -> "_GatewayModel | None":
+    from bot.llm.gateway import gateway_for
+
+    gateway = gateway_for(ctx.services)
+    return None if gateway is None else _GatewayModel(gateway, f"{ctx.platform}:{ctx.user_id}")

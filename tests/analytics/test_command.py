@@ -228,3 +228,34 @@ def test_script_records(container: Any) -> None:
                for r in reply.data["reasons"]]
     result = RootCauseResult(total=0, since=None, until=None, language="en", reasons=reasons, other_ids=[])
     assert len(script_records(result)) == sum(len(r.scripts) for r in reasons) > 0
+
+
+def test_rootcause_model_calls_go_through_the_gateway_and_never_see_personal_data(tmp_path: Path) -> None:
+    """The advice model gets complaint text only through the model gateway: phones and emails redacted,
+    the real values mapped back in what the manager sees."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+    from langchain_core.messages import HumanMessage
+
+    from bot.commands.rootcause import _gateway_model
+    from bot.config import load_settings
+    from bot.container import Container
+    from bot.models import IncomingMessage
+
+    class Recording(FakeListChatModel):
+        seen: list[str] = []
+
+        def _call(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> str:
+            self.seen.append(" ".join(str(m.content) for m in messages))
+            return super()._call(messages, stop, run_manager, **kwargs)
+
+    model = Recording(responses=["Call the customer back on [PHONE_1]."])
+    settings = load_settings(data_dir=tmp_path / "data", env_file=None)
+    container = Container(settings, chat_model=model)
+    ctx = CommandContext(message=IncomingMessage(text="", platform="slack", user_id="UMGR"), language="en",
+                         role=Role.MANAGER, services=container)
+    gateway_model = _gateway_model(ctx)
+    assert gateway_model is not None
+    out = gateway_model.invoke([HumanMessage("Customer 13812345678 (li.na@example.com) waited two weeks")])
+    assert "13812345678" not in model.seen[0] and "li.na@example.com" not in model.seen[0]
+    assert "[PHONE_1]" in model.seen[0]
+    assert out == "Call the customer back on 13812345678."
