@@ -27,7 +27,7 @@ MAX_MESSAGE_CHARS = 2000  # of a message, after the arguments are merged in
 MAX_EXCEPTION_CHARS = 8000  # of a formatted traceback
 _TEXT_FORMAT = "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"
 # Library loggers that log every request at INFO (or install their own handlers).
-NOISY_LOGGERS = ("httpx", "chromadb", "urllib3", "jieba", "bm25s", "Lark", "slack_bolt", "slack_sdk")
+NOISY_LOGGERS = ("httpx", "chromadb", "urllib3", "jieba", "bm25s", "Lark", "slack_bolt", "slack_sdk", "alembic")
 
 # Token shapes that must never reach a log even when they are not in the settings.
 _TOKEN_PATTERNS = re.compile(
