@@ -78,3 +78,12 @@ def write_corpus(root: Path) -> None:
         encoding="utf-8")
 
 
+
+
+def assert_quiet(logs: Any) -> None:
+    """No traceback and no ERROR record in pytest's captured logs (a request was rejected quietly)."""
+    import logging
+
+    assert not [r for r in logs.records if r.exc_info], "a traceback was logged"
+    assert not [r for r in logs.records if r.levelno >= logging.ERROR], [r.getMessage() for r in logs.records]
+    assert "Traceback" not in logs.text

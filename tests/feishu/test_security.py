@@ -167,14 +167,13 @@ def test_subscribed_but_unused_events_are_acknowledged(feishu: Harness) -> None:
 
 # --- malformed requests: 400 (authenticated or unauthenticatable) / 401, never a 500 or a traceback ------
 
-import logging  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from typing import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
 from .helpers import encrypt  # noqa: E402
+from testkit import assert_quiet  # noqa: E402
 
 MALFORMED_JSON = {
     "invalid-json": b"{not json",
@@ -195,22 +194,6 @@ BAD_ENVELOPES: dict[str, object] = {
 PATHS = ["/feishu/events", "/feishu/card"]
 
 
-@pytest.fixture
-def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """caplog, also fed by uvicorn's loggers (they do not propagate to the root logger)."""
-    uvicorn_logger = logging.getLogger("uvicorn")
-    uvicorn_logger.addHandler(caplog.handler)
-    caplog.set_level(logging.DEBUG)
-    try:
-        yield caplog
-    finally:
-        uvicorn_logger.removeHandler(caplog.handler)
-
-
-def _assert_quiet(logs: pytest.LogCaptureFixture) -> None:
-    assert not [r for r in logs.records if r.exc_info], "a traceback was logged"
-    assert not [r for r in logs.records if r.levelno >= logging.ERROR], [r.getMessage() for r in logs.records]
-    assert "Traceback" not in logs.text
 
 
 def _signed(body: bytes, ts: str | None = None, key: str = ENCRYPT_KEY) -> dict[str, str]:
@@ -235,7 +218,7 @@ def test_signed_malformed_body_is_400(feishu: Harness, all_logs: pytest.LogCaptu
     assert resp.status_code == 400, resp.text
     assert resp.json() == {"msg": "bad request"}
     _nothing_ran(feishu)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -246,7 +229,7 @@ def test_unsigned_malformed_body_is_rejected(feishu: Harness, all_logs: pytest.L
     resp = feishu.post_raw(body, {"Content-Type": "application/json"}, path=path)
     assert resp.status_code in (400, 401), resp.text
     _nothing_ran(feishu)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -257,7 +240,7 @@ def test_signed_undecryptable_encrypt_field_is_400(feishu: Harness, all_logs: py
     resp = feishu.post_raw(body, _signed(body), path=path)
     assert resp.status_code == 400, resp.text
     _nothing_ran(feishu)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("encrypted", ["garbage", 123, None, "QUJD"])
@@ -267,7 +250,7 @@ def test_unsigned_undecryptable_encrypt_field_is_rejected(feishu: Harness, all_l
     resp = feishu.post_raw(body, {"Content-Type": "application/json"})
     assert resp.status_code in (400, 401), resp.text
     _nothing_ran(feishu)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -278,7 +261,7 @@ def test_signed_bad_envelope_is_400(feishu: Harness, all_logs: pytest.LogCapture
     resp = feishu.post_raw(body, _signed(body), path=path)
     assert resp.status_code == 400, resp.text
     _nothing_ran(feishu)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -292,7 +275,7 @@ def test_non_numeric_timestamp_is_401(feishu: Harness, all_logs: pytest.LogCaptu
                       headers={k: v.encode() for k, v in headers.items()}, timeout=10)
     assert resp.status_code == 401, resp.text
     _assert_nothing_ran(feishu, event)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -305,7 +288,7 @@ def test_wrong_signature_never_reaches_the_sdk(feishu: Harness, all_logs: pytest
     headers["X-Lark-Signature"] = "a" * 100_000
     assert feishu.post_raw(body, headers, path=path).status_code == 401
     _assert_nothing_ran(feishu, event)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
     assert all(len(r.getMessage()) < 5_000 for r in all_logs.records)
 
 
@@ -317,7 +300,7 @@ def test_plain_mode_malformed_body_is_400(make_feishu, all_logs: pytest.LogCaptu
     resp = h.post_raw(MALFORMED_JSON[name], {"Content-Type": "application/json"}, path=path)
     assert resp.status_code == 400, resp.text
     _nothing_ran(h)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -333,7 +316,7 @@ def test_plain_mode_bad_envelope_is_400(make_feishu, all_logs: pytest.LogCapture
     resp = h.post_raw(json.dumps(payload).encode(), {"Content-Type": "application/json"}, path=path)
     assert resp.status_code == 400, resp.text
     _nothing_ran(h)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -350,4 +333,4 @@ def test_plain_mode_wrong_or_missing_token_is_401(make_feishu, all_logs: pytest.
     assert resp.status_code == 401, resp.text
     assert "challenge" not in resp.text
     _nothing_ran(h)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)

@@ -8,10 +8,12 @@ import json
 import logging
 import socket
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 from urllib.parse import quote
 
 import pytest
+
+from testkit import assert_quiet  # noqa: E402
 
 from tests.slack.conftest import Stack
 from tests.slack.mock_slack_api import BOT_USER_ID, MockSlackApi
@@ -97,22 +99,6 @@ MALFORMED = {
 }
 
 
-@pytest.fixture
-def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """caplog, also fed by uvicorn's loggers (they do not propagate to the root logger)."""
-    uvicorn_logger = logging.getLogger("uvicorn")
-    uvicorn_logger.addHandler(caplog.handler)
-    caplog.set_level(logging.DEBUG)
-    try:
-        yield caplog
-    finally:
-        uvicorn_logger.removeHandler(caplog.handler)
-
-
-def _assert_quiet(logs: pytest.LogCaptureFixture) -> None:
-    assert not [r for r in logs.records if r.exc_info], "a traceback was logged"
-    assert not [r for r in logs.records if r.levelno >= logging.ERROR], [r.getMessage() for r in logs.records]
-    assert "Traceback" not in logs.text
 
 
 def _raw(body: str) -> bytes:
@@ -135,7 +121,7 @@ def test_signed_malformed_body_is_400(stack: Stack, all_logs: pytest.LogCaptureF
     assert resp.status_code == (401 if name == "not-utf8" else 400), resp.text
     assert "Traceback" not in resp.text and "Expecting" not in resp.text
     _assert_nothing_ran(stack)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
@@ -146,7 +132,7 @@ def test_unsigned_malformed_body_is_401(stack: Stack, all_logs: pytest.LogCaptur
     resp = stack.http.post(f"{stack.server.url}/slack/events", content=raw, headers=headers)
     assert resp.status_code == 401
     _assert_nothing_ran(stack)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 @pytest.mark.parametrize("timestamp", ["abc", "1e9", "", "-", "+1", "1_0", "9" * 40, "１２３"])
@@ -161,7 +147,7 @@ def test_non_numeric_timestamp_is_401(stack: Stack, all_logs: pytest.LogCaptureF
     resp = stack.http.post(f"{stack.server.url}/slack/events", content=raw, headers=sent)
     assert resp.status_code == 401
     _assert_nothing_ran(stack)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
 
 
 def test_huge_signature_header_is_401_and_not_logged_whole(
@@ -173,7 +159,7 @@ def test_huge_signature_header_is_401_and_not_logged_whole(
     resp = stack.http.post(f"{stack.server.url}/slack/events", content=body.encode(), headers=headers)
     assert resp.status_code in (400, 401, 431)
     _assert_nothing_ran(stack)
-    _assert_quiet(all_logs)
+    assert_quiet(all_logs)
     assert all(len(r.getMessage()) < 5_000 for r in all_logs.records)
 
 
