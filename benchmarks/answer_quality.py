@@ -6,7 +6,11 @@ one-language copy of the knowledge), answered-when-answerable, refused-when-unan
 Tune on dev; report test.
 
     .venv/bin/python benchmarks/answer_quality.py [--data-dir DIR] [--split dev|test|all] [--mode hybrid|dense|bm25]
-        [--centring on|off]
+        [--centring on|off] [--details FILE]
+
+Every question is asked twice: against the knowledge as given (cross-language questions against a one-language
+copy) and against a mixed copy where each article exists in one language only (2/3 zh), the case of a
+bilingual team's real knowledge base.
 
 Progress goes to stderr every 20 questions. `--centring` sets RETRIEVAL_CENTRING for the run (default: the
 bot/tuning.py default).
@@ -31,12 +35,15 @@ def main() -> None:
     ap.add_argument("--knowledge", default=str(ROOT / "knowledge"))
     ap.add_argument("--centring", choices=["on", "off", ""], default="")
     ap.add_argument("--questions", default=str(ROOT / "knowledge" / "eval" / "questions.jsonl"))
+    ap.add_argument("--details", default="", help="write the per-question rows (JSONL, with the check's evidence)")
     args = ap.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="cs-bench-")
     cmd = [sys.executable, "-m", "bot.cli", "--data-dir", data_dir, "--env-file", "/nonexistent", "eval",
            "--knowledge", args.knowledge, "--questions", args.questions, "--split", args.split]
     if args.mode:
         cmd += ["--mode", args.mode]
+    if args.details:
+        cmd += ["--details", os.path.abspath(args.details)]
     env = dict(os.environ)
     if args.centring:
         env["RETRIEVAL_CENTRING"] = "true" if args.centring == "on" else "false"

@@ -1,11 +1,13 @@
 """/calm quality (rule-based path) on the labelled set (benchmarks/data/calm/): the share of insult /
 profanity terms removed from the rewrite (goal 100%), the share of facts kept (goal 100%), the share of
 angry-but-legitimate messages not flagged abusive, the share of abusive messages flagged abusive, and (where
-labelled: test2) the share of violent / self-harm threats flagged as threats and of the rest not flagged.
+labelled: test2, test3) the share of violent / self-harm threats flagged as threats and of the rest not flagged.
 Report test2 (the default): the fresh held-out set in test2.jsonl (see data/redaction/README.test2.md); the old
 dev and test splits of calm.jsonl are development data (the test split was read while fixing misses).
+test3 (--split test3) is a later held-out set written blind to the code (see data/calm/README.test3.md).
+test4 (--split test4) is a third held-out set written the same way (see data/calm/README.test4.md).
 
-Run: .venv/bin/python benchmarks/calm_quality.py [--split test2|test|dev|all] [--show]
+Run: .venv/bin/python benchmarks/calm_quality.py [--split test2|test3|test4|test|dev|all] [--show]
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from bot.assist.calm import calm_rules  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "calm" / "calm.jsonl"
 TEST2 = ROOT / "benchmarks" / "data" / "calm" / "test2.jsonl"
+TEST3 = ROOT / "benchmarks" / "data" / "calm" / "test3.jsonl"
+TEST4 = ROOT / "benchmarks" / "data" / "calm" / "test4.jsonl"
 
 
 def _flat(text: str) -> str:
@@ -39,11 +43,15 @@ def _present(term: str, text: str) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="test2", choices=["test2", "test", "dev", "all"])
+    ap.add_argument("--split", default="test2", choices=["test2", "test3", "test4", "test", "dev", "all"])
     ap.add_argument("--show", action="store_true", help="print each failure")
     args = ap.parse_args()
     if args.split == "test2":
         rows = read_jsonl(TEST2)
+    elif args.split == "test3":
+        rows = read_jsonl(TEST3)
+    elif args.split == "test4":
+        rows = read_jsonl(TEST4)
     else:
         rows = [r for r in read_jsonl(DATA) if args.split == "all" or r["split"] == args.split]
     terms = removed = n_facts = kept = 0

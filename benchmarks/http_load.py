@@ -54,6 +54,7 @@ class StandIn(BaseHTTPRequestHandler):
     lock = threading.Lock()
     slack_answered: set[str] = set()
     feishu_answered: set[str] = set()
+    with_answer = {"slack": 0, "feishu": 0}  # deliveries that carry the fake answer (not an error reply)
     counter = 0
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -68,11 +69,13 @@ class StandIn(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
         path = self.path.split("?")[0]
         with StandIn.lock:
             StandIn.counter += 1
             n = StandIn.counter
+            if b"Answer to" in body:
+                StandIn.with_answer["slack" if path.startswith("/hook/") else "feishu"] += 1
         if path.startswith("/hook/"):
             with StandIn.lock:
                 StandIn.slack_answered.add(path)
@@ -121,7 +124,7 @@ def serve(args: argparse.Namespace) -> None:
 
     class FakeAnswerer:
         def answer(self, question: str, *, language: str, context: tuple[str, ...] = (),
-                   on_partial: Any = None) -> Reply:
+                   on_partial: Any = None, user_key: str = "") -> Reply:
             time.sleep(args.answer_ms / 1000)
             return Reply(text=f"Answer to {question} [1]", kind="answer", language=language, question=question,
                          citations=[Citation(1, "d1", "Policy", "kb/policy.md", "quote")], grounded=True)
@@ -319,6 +322,9 @@ def main() -> None:
               f"p99={percentile(every, 0.99):.1f} ms over {len(every)} acks")
     print(f"answers delivered: slack {len(StandIn.slack_answered)}/{stats['slack']['acks']}, feishu "
           f"{len(StandIn.feishu_answered)}/{stats['feishu']['acks']} ({drained:.1f} s after the last ack)")
+    if args.answerer == "fake":  # an error reply is delivered too: count the ones that carry the answer
+        print(f"deliveries carrying the answer text: slack {StandIn.with_answer['slack']}, "
+              f"feishu {StandIn.with_answer['feishu']} (Feishu: reply and card updates)")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ data: order / tracking numbers, SKUs, amounts, dates, wrong-check-digit IDs, non
 and the spans found outside any label in the personal-data texts. Report test2 (the default): the fresh
 held-out set in test2.jsonl (see data/redaction/README.test2.md); the old dev and test splits of
 redaction.jsonl are development data (the test split was read while fixing misses).
+test3 (--split test3) is a later held-out set written blind to the code (see data/redaction/README.test3.md).
+test4 (--split test4) is a third held-out set written the same way (see data/redaction/README.test4.md).
 
-Run: .venv/bin/python benchmarks/redaction_quality.py [--split test2|test|dev|all] [--show-misses]
+Run: .venv/bin/python benchmarks/redaction_quality.py [--split test2|test3|test4|test|dev|all] [--show-misses]
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from bot.privacy import Redactor  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "redaction" / "redaction.jsonl"
 TEST2 = ROOT / "benchmarks" / "data" / "redaction" / "test2.jsonl"
+TEST3 = ROOT / "benchmarks" / "data" / "redaction" / "test3.jsonl"
+TEST4 = ROOT / "benchmarks" / "data" / "redaction" / "test4.jsonl"
 GOALS = {"PHONE": 0.99, "EMAIL": 0.99, "ID": 0.99, "CARD": 0.99, "NAME": 0.85, "ADDRESS": 0.85}
 
 
@@ -35,11 +39,15 @@ def covered(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bo
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="test2", choices=["test2", "test", "dev", "all"])
+    ap.add_argument("--split", default="test2", choices=["test2", "test3", "test4", "test", "dev", "all"])
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
     if args.split == "test2":
         rows = read_jsonl(TEST2)
+    elif args.split == "test3":
+        rows = read_jsonl(TEST3)
+    elif args.split == "test4":
+        rows = read_jsonl(TEST4)
     else:
         rows = [r for r in read_jsonl(DATA) if args.split == "all" or r["split"] == args.split]
     redactor = Redactor()

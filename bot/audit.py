@@ -30,6 +30,7 @@ MAX_DETAIL_CHARS = 2000
 DEFAULT_LIMIT = 200
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([smhdw])\s*$", re.I)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_IDS = frozenset({"channel", "ref", "id", "request_id", "into"})  # identifiers in `detail`, never redacted
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,23 @@ def audit_log(services: Any) -> AuditLog:
 
 def record(services: Any, actor: str, platform: str, action: str, target: str = "",
            detail: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """One entry; the free text (the target and every text value of `detail`, e.g. a manager's note) goes
+    through the deployment's redaction (`services.redact`) first, so the audit log holds no personal data."""
+    redact = getattr(services, "redact", None)
+    if callable(redact):
+        target = redact(target) if target else target
+        detail = {k: v if k in _IDS else _redacted(v, redact) for k, v in (detail or {}).items()}
     audit_log(services).record(actor, platform, action, target, detail, **kwargs)
+
+
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return redact(value) if value else value
+    if isinstance(value, dict):
+        return {k: _redacted(v, redact) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redacted(v, redact) for v in value]
+    return value
 
 
 def query(services: Any, **filters: Any) -> list[AuditRecord]:

@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--mode", default="", help="hybrid, dense, bm25 or all (default: configured mode)")
     ev.add_argument("--limit", type=int, default=0, help="evaluate only the first N queries")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--details", default="", help="with --questions: write the per-question rows (JSONL) here")
 
     sub.add_parser("chat", help="a local chat in the terminal (same command router as Slack and Feishu)")
 
@@ -245,8 +246,13 @@ def cmd_eval(container: Any, args: argparse.Namespace) -> int:
         splits = ("dev", "test") if args.split == "all" else (args.split,)
         report = run_answer_eval(container, Path(args.knowledge), Path(args.questions), splits,
                                  mode=args.mode if args.mode != "all" else "", limit=args.limit)
+        if args.details:
+            with open(args.details, "w", encoding="utf-8") as fh:
+                for view in ("details", "mixed_details"):
+                    for row in report.get(view, []):
+                        fh.write(json.dumps({"view": view, **row}, ensure_ascii=False) + "\n")
         if args.json:
-            _emit({k: v for k, v in report.items() if k != "details"})
+            _emit({k: v for k, v in report.items() if k not in ("details", "mixed_details")})
         else:
             print(format_answer_eval(report))
         return 0

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     retrieval_bm25_weight: float = Field(default=0.25, ge=0.0, le=10.0)
     retrieval_centring: bool | None = Field(
         default=None, description="per-language mean-centring for cross-language search; unset = bot/tuning.py default")
+    retrieval_cross_lexical_weight: float | None = Field(
+        default=None, ge=0.0, le=10.0,
+        description="weight of the dictionary-translated lexical list (zh<->en) in the fusion; 0 = off; "
+                    "unset = bot/tuning.py default")
     chunk_max_tokens: int = Field(default=256, ge=32, le=2048)
 
     # --- answering -------------------------------------------------------------------------------

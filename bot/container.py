@@ -128,7 +128,7 @@ class Container:
             if self._conversation is None:
                 from bot.conversation import ConversationService
 
-                self._conversation = ConversationService(self.state())
+                self._conversation = ConversationService(self.state(), redact=self.redact)
             return self._conversation
 
     def state(self) -> "StateStore":

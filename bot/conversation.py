@@ -4,7 +4,8 @@
   (`reply_to_json` / `reply_from_json`), so any adapter can re-render it (share, update a card).
 - One vote per user per answer; a second click changes it (`vote`). Counts come back with every vote.
 - Thread memory: the user turns of a thread, the same text on every platform (`remember_turn`).
-- "Need a human" is recorded once per answer, across replicas (`request_human`).
+- "Need a human" is recorded once per answer, across replicas (`request_human`); the question posted to the
+  on-call people goes through the deployment's redactor first (`question_for_escalation`).
 """
 
 from __future__ import annotations
@@ -148,9 +149,11 @@ class VoteResult:
 
 
 class ConversationService:
-    def __init__(self, state: "StateStore", clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, state: "StateStore", clock: Callable[[], float] = time.time,
+                 redact: Callable[[str], str] | None = None) -> None:
         self.state = state
         self.clock = clock
+        self._redact = redact  # the deployment's redactor (bot.container); every type when not given
 
     # --- thread memory -------------------------------------------------------------------------------
 
@@ -232,6 +235,18 @@ class ConversationService:
     def vote_counts(self, answer_id: str) -> tuple[int, int]:
         up, down = self.state.vote_counts(answer_id)
         return int(up), int(down)
+
+    def question_for_escalation(self, record: AnswerRecord | None) -> str:
+        """The asker's question as posted to the escalation group by "Need a human": personal data replaced
+        by placeholders ([PHONE_1] ...), as for a model provider ("" without a record)."""
+        question = record.question if record is not None else ""
+        if not question:
+            return ""
+        if self._redact is None:
+            from bot.privacy.redactor import Redactor
+
+            self._redact = Redactor()
+        return self._redact(question)
 
     def request_human(self, answer_id: str, user_id: str, platform: str) -> bool:
         """True the first time a human is requested for this answer (any user, any replica)."""

@@ -335,13 +335,16 @@ class CommandRouter:
         return Reply(text=messages.text(key, lang, ref=correlation_id() or "-"), kind="error", language=lang)
 
 
-def answer_buttons(lang: str, answer_id: str, *, shareable: bool = False) -> list[Button]:
-    """The standard buttons under an answer; `answer_id` links a click to the recorded answer."""
+def answer_buttons(lang: str, answer_id: str, *, shareable: bool = False, grounded: bool = True) -> list[Button]:
+    """The standard buttons under an answer; `answer_id` links a click to the recorded answer. A grounded
+    answer also gets "Mark resolved" (/resolve's `resolve_mark`: the answer becomes a past resolution)."""
     buttons = [
         Button("feedback_up", messages.text("button_helpful", lang), answer_id),
         Button("feedback_down", messages.text("button_not_helpful", lang), answer_id),
     ]
     if shareable:
         buttons.append(Button("share", messages.text("button_share", lang), answer_id, style="primary"))
+    if grounded:
+        buttons.append(Button("resolve_mark", messages.text("button_resolve", lang), answer_id))
     buttons.append(Button("need_human", messages.text("button_human", lang), answer_id, style="danger"))
     return buttons

@@ -20,14 +20,16 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from bot.analytics import advice, terms
-from bot.analytics.cluster import LEXICAL_MAX, cluster_multilingual, fit_space
+from bot.analytics.cluster import cluster_multilingual, fit_space
 from bot.analytics.dimensions import classify
 
 SPIKE_RATIO = 2.0
 SPIKE_MIN = 5
 MIN_REASON_SIZE = 2  # a cluster smaller than this in the current window goes to "other"
-TERMS_SAMPLE = 150  # complaints per cluster and language tokenized for key terms
+TERMS_SAMPLE = 80  # complaints per cluster and language tokenized for key terms (c-TF-IDF is stable by then)
 QUOTE_CHARS = 180
+DIMENSION_SAMPLE = 60  # complaints nearest a reason's centre read for dimension cues (cue shares are stable by then)
+DIMENSION_CHARS = 600  # of each, the opening (a long narrative states its problem first; bounds the regex work)
 LABEL_MIN_SHARE = 0.2  # below this share of complaints in the asker's language, the label keeps its own
 EXPAND_PERCENTILE = 0.0  # semantic keyword match: as close as the farthest lexical match (chosen on the seed-2 set)
 
@@ -171,8 +173,7 @@ def analyze(
     langs = [_lang(c) for c in rows]
     space = fit_space(x_all, langs, seed=seed)
     x = space.transform(x_all, langs)
-    stop = terms._en_stop()
-    tokens = [terms.tokenize(c.text, stop) for c in rows] if len(rows) <= LEXICAL_MAX else None
+    tokens = terms.LazyTokens([c.text for c in rows])  # tokenized only where read
     clustering = cluster_multilingual(x, langs, tokens, seed=seed, k=k)
     labels = clustering.labels
     result.k = clustering.k
@@ -195,8 +196,8 @@ def analyze(
         label_terms = terms_here.get(label_lang) or []
         label = terms.short_label(label_terms, chinese=(label_lang == "zh"))
         all_terms = [t for t, _ in label_terms] + [t for lg, ts in terms_here.items() if lg != label_lang for t, _ in ts]
-        sample = ranked[:200]
-        dim = classify(all_terms, [rows[i].text for i in sample], [ids[i] for i in sample])
+        sample = ranked[:DIMENSION_SAMPLE]
+        dim = classify(all_terms, [rows[i].text[:DIMENSION_CHARS] for i in sample], [ids[i] for i in sample])
         examples = _examples(rows, ranked, langs, language, redact)
         if not label:
             label = examples[0]["text"][:40] if examples else f"#{cid}"
@@ -217,11 +218,10 @@ def analyze(
 
 
 def _cluster_terms(rows: Sequence[Complaint], labels: np.ndarray, langs: Sequence[str], k: int, seed: int,
-                   tokens: Sequence[Sequence[str]] | None) -> list[dict[str, list[tuple[str, float]]]]:
+                   tokens: Sequence[Sequence[str]]) -> list[dict[str, list[tuple[str, float]]]]:
     """c-TF-IDF key terms per cluster and language, over a sample of each cluster's complaints."""
     rng = np.random.default_rng(seed)
     out: list[dict[str, list[tuple[str, float]]]] = [{} for _ in range(k)]
-    stop = terms._en_stop()
     by_cluster: dict[tuple[int, str], list[int]] = {}
     for i, (cid, lang) in enumerate(zip(labels.tolist(), langs)):
         by_cluster.setdefault((cid, lang), []).append(i)
@@ -231,8 +231,7 @@ def _cluster_terms(rows: Sequence[Complaint], labels: np.ndarray, langs: Sequenc
             members = by_cluster.get((cid, lang), [])
             if len(members) > TERMS_SAMPLE:
                 members = sorted(rng.choice(members, TERMS_SAMPLE, replace=False).tolist())
-            docs_by_class.append([tokens[i] if tokens is not None else terms.tokenize(rows[i].text, stop)
-                                  for i in members])
+            docs_by_class.append([tokens[i] for i in members])
         if not any(docs_by_class):
             continue
         for cid, found in enumerate(terms.class_terms(docs_by_class)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Sequence
+from typing import Sequence, overload
 
 _WORD = re.compile(r"[a-z][a-z']+[a-z]|[a-z]{2}")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -65,6 +65,33 @@ def tokenize(text: str, stop: frozenset[str] | None = None) -> list[str]:
         if word not in en_stop and not _meaningless(word):
             out.append(word)
     return out
+
+
+class LazyTokens(Sequence[list[str]]):
+    """tokenize() of each text, computed on first access and kept: a report over many complaints tokenizes
+    only those it reads (word features of one language, the key-term samples)."""
+
+    def __init__(self, texts: Sequence[str], stop: frozenset[str] | None = None) -> None:
+        self._texts = texts
+        self._stop = stop if stop is not None else _en_stop()
+        self._done: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, i: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, i: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i) % len(self._texts) if i < 0 else int(i)
+        if i not in self._done:
+            self._done[i] = tokenize(self._texts[i], self._stop)
+        return self._done[i]
 
 
 def class_terms(docs_by_class: Sequence[Sequence[Sequence[str]]], top: int = 8) -> list[list[tuple[str, float]]]:

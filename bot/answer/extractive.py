@@ -94,10 +94,13 @@ def carries(sentence: str, wanted: str) -> bool:
     return False
 
 
-def _sentence_scores(question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
-    """(score, passage position, sentence position, sentence) for every sentence of every passage."""
+def _sentence_scores(
+    question: str, passages: list[Passage], extra_terms: frozenset[str] = frozenset()
+) -> list[tuple[float, int, int, str]]:
+    """(score, passage position, sentence position, sentence) for every sentence of every passage.
+    `extra_terms`: the question's terms in the other language (bilingual.py), for passages in that language."""
     wanted = asks_for(question)
-    q_tokens = set(tokenize(question))
+    q_tokens = set(tokenize(question)) | set(extra_terms)
     rows: list[tuple[int, int, str, set[str]]] = []
     df: dict[str, int] = {}
     for p_pos, passage in enumerate(passages):
@@ -123,10 +126,12 @@ def _sentence_scores(question: str, passages: list[Passage]) -> list[tuple[float
 
 
 def extractive_answer(
-    question: str, passages: list[Passage], case: Hit | None, language: str
+    question: str, passages: list[Passage], case: Hit | None, language: str,
+    extra_terms: frozenset[str] = frozenset(),
 ) -> tuple[str, list[Citation], SimilarCase | None]:
-    """Compose the answer text, its citations and the similar past case."""
-    scored = _sentence_scores(question, passages[:3])
+    """Compose the answer text, its citations and the similar past case. The sentences are quoted as written (in
+    the source's language); `extra_terms` let a question in the other language pick them."""
+    scored = _sentence_scores(question, passages[:3], extra_terms)
     ranked = sorted(scored, key=lambda r: -r[0])
     best = ranked[:MAX_SENTENCES]
     wanted = asks_for(question)

@@ -23,7 +23,7 @@ from bot.errors import ModelError
 from bot.llm.gateway import ModelGateway
 from bot.llm.ratelimit import RateLimited
 from bot.prompts import render_prompt
-from bot.retrieval.lexical import identifiers
+from bot.retrieval.lexical import identifiers, tokenize
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.router import Citation, Reply
 from bot.tuning import Tuning
@@ -72,6 +72,8 @@ class AnswerService:
             return Reply(text=messages.text(key, language), kind="answer", language=language, grounded=False,
                          question=question)
         verdict = self.assess(question, result, language)
+        if verdict.verdict != "answer" and query == question:
+            result, verdict = self._search_translated(question, result, verdict, language, user_key)
         if query != question:
             # a follow-up searched with the thread's subject: that similarity belongs to the thread, so the
             # follow-up alone must point into the knowledge (a lower bar: its subject comes from the thread)
@@ -97,6 +99,29 @@ class AnswerService:
                 reply.notice = messages.text("model_fallback", language)
                 return reply
         return self._extractive(question, query, passages, case, language)
+
+    def _search_translated(
+        self, question: str, result: SearchResult, verdict: Assessment, language: str, user_key: str
+    ) -> tuple[SearchResult, Assessment]:
+        """With a model configured and no answer found: the model translates the question into the other language
+        and both wordings are searched (a bilingual team's answer may exist in either language). The translation
+        is judged in its own language; a failed or empty translation changes nothing."""
+        if self.gateway is None or not self.tuning.model_translation:
+            return result, verdict
+        other = "en" if language == "zh" else "zh"
+        try:
+            prompt = render_prompt("translate_question", question=question, language=LANGUAGE_NAMES[other])
+            translated = " ".join(self.gateway.invoke(prompt, user_key=user_key).split())[:500]
+        except (ModelError, RateLimited) as exc:
+            log.info("question translation skipped: %s", type(exc).__name__)
+            return result, verdict
+        if not translated or messages.detect_language(translated) != other or NO_ANSWER in translated:
+            return result, verdict
+        fused = self.retriever.search_fused([question, translated], k=self.k)
+        again = self.assess(translated, fused, other)
+        if again.verdict == "answer" or (again.verdict == "unsure" and verdict.verdict == "none"):
+            return fused, again
+        return result, verdict
 
     def assess(self, question: str, result: SearchResult, language: str) -> Assessment:
         """The answerability verdict on the current question's own terms and identifiers (bot/answer/gate.py),
@@ -136,7 +161,8 @@ class AnswerService:
     ) -> Reply:
         """`query` (the question, with the thread's subject for a follow-up) picks the sentences."""
         case_for_line = case if case is not None and all(p.hit.doc_id != case.doc_id for p in passages) else None
-        text, citations, sim = extractive_answer(query, passages, case_for_line, language)
+        text, citations, sim = extractive_answer(query, passages, case_for_line, language,
+                                                 self._other_language_terms(query, passages, language))
         if sim is None and case is not None:
             sim = similar_case(case)
         if case is not None and all(c.doc_id != case.doc_id for c in citations):
@@ -149,6 +175,14 @@ class AnswerService:
                 sim = dataclasses.replace(sim, resolution=redact(sim.resolution), subject=redact(sim.subject))
         return Reply(text=text, kind="answer", language=language, citations=citations, similar_case=sim,
                      grounded=bool(citations), question=question)
+
+    def _other_language_terms(self, question: str, passages: list[Passage], language: str) -> frozenset[str]:
+        """The question's terms in the other language, when a passage is in it (to pick that passage's sentences)."""
+        translator = self.retriever.translator
+        if translator is None or all(hit_language(p.hit) == language for p in passages):
+            return frozenset()
+        vocabulary = set(tokenize(" ".join(p.body for p in passages)))
+        return frozenset(translator.to_other_language(question, language, vocabulary.__contains__))
 
     def _no_answer(self, question: str, language: str) -> Reply:
         return Reply(text=messages.text("no_answer", language), kind="answer", language=language, grounded=False,

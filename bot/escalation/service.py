@@ -13,6 +13,8 @@ through the outbound port (`container.outbound(platform)`) and never imports a p
 - `set_status` / `merge` (managers only; the command checks the role) are recorded in the request's trail,
   shown in the thread, and sent to every agent thread that raised the request, with a suggested reply to
   the customer in the customer's language.
+- With a chat model configured, borderline matches (score near the threshold) are judged by the model
+  before the lock is taken (bot/escalation/judge.py); without one, or when it fails, the threshold decides.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from bot import messages
 from bot.errors import ConfigError, CsCopilotError
 from bot.escalation import render
-from bot.escalation.matching import NeedMatcher, need_key
+from bot.escalation.matching import NeedMatcher, Wording, need_key
 from bot.escalation.store import STATUSES, EscalationStore, MemberRow, NewMember, RequestRow
 from bot.models import Reply
 
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from bot.config import Settings
+    from bot.escalation.judge import NeedJudge
     from bot.outbound.port import Outbound
 
 log = logging.getLogger(__name__)
@@ -74,8 +77,10 @@ class Outcome:
 class EscalationService:
     def __init__(self, store: EscalationStore, embedder: "Embeddings", settings: "Settings",
                  outbound: Callable[[str], "Outbound"], *, clock: Clock = time.time,
-                 matcher: NeedMatcher | None = None) -> None:
+                 matcher: NeedMatcher | None = None, redact: Callable[[str], str] | None = None,
+                 judge: "NeedJudge | None" = None) -> None:
         self.store = store
+        self.redact = redact  # personal data out of what is stored and quoted in the managers' threads
         self.embedder = embedder
         self.settings = settings
         self._outbound = outbound
@@ -87,24 +92,31 @@ class EscalationService:
             matcher = NeedMatcher(threshold=settings.escalation_match_threshold,
                                   priors=load_priors(embedder_name(embedder)))
         self.matcher = matcher
+        self.judge = judge  # a chat model's verdicts on borderline matches (bot/escalation/judge.py)
         self.race_hook: Callable[[], None] | None = None  # tests: runs inside the lock, before matching
 
     # --- recording -----------------------------------------------------------------------------------
     def escalate(self, text: str, customer_id: str, agent: Agent | None, *, source: str = "escalate",
                  created_at: float | None = None, external_id: str = "", open_thread: bool = True) -> Outcome:
         text = " ".join(text.split())
+        if self.redact is not None:
+            text = self.redact(text)
         now = self.clock()
         at = created_at if created_at is not None else now
         language = messages.detect_language(text)
         vector = self.embedder.embed_query(text)
         agent_key = agent.key if agent is not None else ""
         customer_key = customer_id.strip() or _anonymous(agent_key or source, text)
+        verdicts: dict[int, bool] = {}
+        if self.judge is not None:
+            probe = Wording.of(-1, text, vector, language)
+            verdicts = self.judge.verdicts(self.matcher, probe, self.store.wordings(), user_key=agent_key or source)
         recorded = self.store.record(NewMember(
             text=text, vector=vector, language=language, customer_key=customer_key, customer_id=customer_id.strip(),
             agent=agent_key, platform=agent.platform if agent else "", channel_id=agent.channel_id if agent else "",
             reply_to=agent.reply_to if agent else {}, source=source, external_id=external_id, title=text[:200],
             need_key=need_key(text),
-        ), self.matcher, at, hook=self.race_hook)
+        ), self.matcher, at, hook=self.race_hook, verdicts=verdicts)
         request = recorded.request
         if open_thread and agent is not None and self._destination(agent.platform):
             self._open_thread(request.id, agent.platform)
@@ -293,10 +305,28 @@ def build_service(container: Any, *, clock: Clock | None = None) -> EscalationSe
         if cached is None:
             state = container.state()
             store = state.repository(EscalationStore)
+            redact = getattr(container, "redact", None)
             cached = EscalationService(store, container.embedder(), container.settings, container.outbound,
-                                       clock=clock or time.time)
+                                       clock=clock or time.time, redact=redact if callable(redact) else None,
+                                       judge=_judge(container))
             container.__dict__["_escalation"] = cached
     return cached
+
+
+def _judge(container: Any) -> "NeedJudge | None":
+    """A judge of borderline matches when the container has a chat model, else None."""
+    from bot.llm.gateway import gateway_for
+
+    try:
+        gateway = gateway_for(container)
+    except (CsCopilotError, AttributeError) as exc:  # no or a misconfigured model: the threshold decides
+        log.warning("escalation: no model judge (%s)", exc)
+        return None
+    if gateway is None:
+        return None
+    from bot.escalation.judge import NeedJudge
+
+    return NeedJudge(gateway)
 
 
 def record_demand(text: str, customer_id: str, source: str = "analytics", *, container: Any,

@@ -13,7 +13,7 @@ import json
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 from sqlalchemy import Connection, and_, delete, func, insert, select, text, update
@@ -21,10 +21,8 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, text, upd
 from bot.escalation.matching import (
     NeedMatcher,
     Wording,
-    content_words,
     decode_vector,
     encode_vector,
-    identifiers,
     unit,
 )
 from bot.storage.engine import Repository, guard, is_postgres, upsert_insert
@@ -140,17 +138,23 @@ class EscalationStore(Repository):
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             yield conn
 
+    def wordings(self) -> list[Wording]:
+        """The stored wordings, read without the lock (to find the borderline requests a model may judge
+        before `record` takes it)."""
+        with guard(self.where), self.engine.connect() as conn:
+            return self._load_wordings(conn)
+
     def record(self, member: NewMember, matcher: NeedMatcher, at: float,
-               hook: Callable[[], None] | None = None) -> Recorded:
+               hook: Callable[[], None] | None = None, verdicts: Mapping[int, bool] | None = None) -> Recorded:
         """Join the best matching request, or open one; count the customer once. `hook` runs inside the
-        lock before matching (tests use it to widen the race window)."""
-        probe = Wording(-1, _unit(member.vector), member.language, content_words(member.text),
-                        identifiers(member.text))
+        lock before matching (tests use it to widen the race window); `verdicts` are a model's judgements of
+        borderline requests (NeedMatcher.best)."""
+        probe = Wording.of(-1, member.text, member.vector, member.language)
         with self.locked() as conn:
             if hook is not None:
                 hook()
             stored = self._load_wordings(conn)
-            match = matcher.best(probe, stored)
+            match = matcher.best(probe, stored, verdicts=verdicts)
             new_request = False
             score = 1.0
             request_id: int | None = None
@@ -209,6 +213,7 @@ class EscalationStore(Repository):
             select(EscalationMember.id, EscalationMember.request_id)
             .join(EscalationRequest, EscalationRequest.id == EscalationMember.request_id)
             .where(EscalationRequest.merged_into.is_(None), EscalationMember.vector.is_not(None))
+            .order_by(EscalationMember.id)
         ).all()
         with self._cache_lock:
             missing = [int(r.id) for r in rows if int(r.id) not in self._wordings]
@@ -219,7 +224,7 @@ class EscalationStore(Repository):
                 vec = decode_vector(m.vector)
                 if vec is None:
                     continue
-                w = Wording(0, _unit(vec), m.language, content_words(m.text), identifiers(m.text))
+                w = Wording.of(0, m.text, vec, m.language)
                 with self._cache_lock:
                     self._wordings[int(m.id)] = w
         out: list[Wording] = []
@@ -227,7 +232,7 @@ class EscalationStore(Repository):
             for r in rows:
                 got = self._wordings.get(int(r.id))
                 if got is not None:
-                    out.append(Wording(int(r.request_id), got.vector, got.language, got.words, got.idents))
+                    out.append(got.joined(int(r.request_id)))
         return out
 
     def _recount(self, conn: Connection, request_id: int, at: float) -> None:

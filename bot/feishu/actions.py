@@ -20,6 +20,7 @@ toast (for the clicker) and a card that replaces the clicked one for everyone (a
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from concurrent.futures import Future, TimeoutError
 from typing import TYPE_CHECKING, Any, Callable
@@ -29,7 +30,7 @@ from bot import messages
 from bot.feishu import cards
 from bot.feishu.api import FeishuApi, send_uuid
 from bot.feishu.conversation import PLATFORM, RouterLike, record_if_answer, reply_card
-from bot.logs import new_correlation_id
+from bot.logs import ensure_correlation_id
 from bot.models import ActionEvent, FormSubmission, Reply
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class CardActions:
 
     def handle(self, event: Any) -> dict[str, Any]:
         """Returns the callback response body: {"toast": ..., "card": {"type": "raw", "data": ...}}."""
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (webhook X-Request-Id); new on a long connection
         action = getattr(event, "action", None)
         value = getattr(action, "value", None) or {}
         if not isinstance(value, dict):
@@ -138,7 +139,7 @@ class CardActions:
         if not self.rules.request_human(answer_id, operator, PLATFORM):
             return {"toast": cards.toast("human_already_requested", lang)}
         asker = (record.user_id if record is not None else "") or operator
-        question = record.question if record is not None else ""
+        question = self.rules.question_for_escalation(record)  # personal data redacted
         chat_type = str(record.extra.get("chat_type") or "") if record is not None else ""
         self.submit(self._post_human_request, answer_id, message_id, chat_id, asker, question, lang, chat_type)
         return {"toast": cards.toast("human_requested_ack", lang)}
@@ -147,7 +148,7 @@ class CardActions:
         self, answer_id: str, message_id: str, chat_id: str, asker: str, question: str, lang: str, chat_type: str,
     ) -> None:
         """Background: mention the on-call people in the answer's thread (or the escalation chat for DMs)."""
-        new_correlation_id()
+        ensure_correlation_id()  # the request's (webhook X-Request-Id); new on a long connection
         text = messages.text("feishu_human_requested", lang, oncall=" ".join(_at(o) for o in self.oncall),
                              user=_at(asker) if asker else "")
         if question:
@@ -174,7 +175,8 @@ class CardActions:
         try:
             return True, future.result(timeout=self.budget_seconds), {}
         except TimeoutError:
-            future.add_done_callback(lambda f: self._run_late(f, late))
+            context = contextvars.copy_context()  # the late delivery logs with this request's id too
+            future.add_done_callback(lambda f: context.run(self._run_late, f, late))
             return False, None, {"toast": cards.toast("feishu_working", lang)}
 
     def _run_late(self, future: "Future[Reply | None]", late: Callable[[Reply | None], None]) -> None:

@@ -9,6 +9,7 @@ with a toast and, for feedback, the updated card.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -27,7 +28,7 @@ from bot.feishu.api import FeishuApi, send_uuid
 from bot.feishu.conversation import Conversation, RouterLike
 from bot.feishu.parsing import InboundMessage, mentions_of, parse_message
 from bot.feishu.ratelimit import Clock, Sleep
-from bot.logs import adopt_logger, new_correlation_id
+from bot.logs import adopt_logger, ensure_correlation_id
 from bot.storage.db import StateStore
 
 if TYPE_CHECKING:
@@ -91,7 +92,9 @@ class FeishuBot:
 
     # --- background work ---------------------------------------------------------------------
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        future = self.executor.submit(fn, *args)
+        """Run `fn` on the pool in a copy of the caller's contextvars: the worker's log lines carry the
+        correlation id of the request that handed it the work (the webhook's X-Request-Id)."""
+        future = self.executor.submit(contextvars.copy_context().run, fn, *args)
         with self._pending_lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
@@ -134,6 +137,7 @@ class FeishuBot:
 
     # --- event handlers (fast path, ≤ 3 s) ------------------------------------------------------
     def on_message(self, data: Any) -> None:
+        ensure_correlation_id()  # webhook: the request's; long connection: a new one per event (its own task)
         event = getattr(data, "event", None)
         message = getattr(event, "message", None)
         message_id = str(getattr(message, "message_id", "") or "")
@@ -148,6 +152,7 @@ class FeishuBot:
         self.submit(self._handle_message, event)
 
     def on_menu(self, data: Any) -> None:
+        ensure_correlation_id()
         header = getattr(data, "header", None)
         event = getattr(data, "event", None)
         event_id = str(getattr(header, "event_id", "") or "")
@@ -163,7 +168,7 @@ class FeishuBot:
         try:
             body = self.actions.handle(getattr(data, "event", None))
         except Exception:
-            cid = new_correlation_id()
+            cid = ensure_correlation_id()
             log.exception("card action failed")
             body = {"toast": cards.toast("internal_error", self.default_language, ref=cid)}
         return P2CardActionTriggerResponse(body)
@@ -173,7 +178,7 @@ class FeishuBot:
 
     # --- background handlers ---------------------------------------------------------------------
     def _handle_message(self, event: Any) -> None:
-        new_correlation_id()
+        ensure_correlation_id()  # the request's, copied into this worker by submit()
         try:
             inbound = parse_message(event, self.bot_open_id())
         except Exception:
@@ -206,7 +211,7 @@ class FeishuBot:
         return spec.name if spec is not None else "/help"
 
     def _handle_menu(self, event_id: str, open_id: str, event_key: str) -> None:
-        new_correlation_id()
+        ensure_correlation_id()  # the request's, copied into this worker by submit()
         self.conversation.answer_menu(event_id, open_id, self.menu_command(event_key), self.default_language)
 
     # --- wiring -------------------------------------------------------------------------------------

@@ -122,6 +122,7 @@ def reply_buttons(reply: Reply, answer_id: str = "", *, shareable: bool = False)
     buttons = list(reply.buttons)
     if reply.kind == "answer" and answer_id:
         present = {b.action_id for b in buttons}
-        buttons += [b for b in answer_buttons(reply.language, answer_id, shareable=shareable)
+        buttons += [b for b in answer_buttons(reply.language, answer_id, shareable=shareable,
+                                                   grounded=reply.grounded is True)
                     if b.action_id not in present]
     return buttons

@@ -4,9 +4,8 @@ Each detector returns `(start, end, type)` spans in the original text. Numbers a
 check exists (resident ID check digit, Luhn for bank cards, libphonenumber for international phones) and
 numbers introduced as an order / tracking / invoice / SKU number are left alone, so look-alikes are not
 touched; phones in any national format are checked with libphonenumber for the common regions, or accepted
-when introduced as a phone / alone on a signature line. Addresses are found from their shape (provinces, road +
-number, building / unit suffixes; street number + street type, or a leading street type as in "Rue du Bac",
-postcodes); names come from bot/privacy/names.py.
+when introduced as a phone / alone on a signature line. Addresses come from bot/privacy/addresses.py, names
+from bot/privacy/names.py.
 """
 
 from __future__ import annotations
@@ -16,6 +15,8 @@ from typing import Iterator
 
 import phonenumbers
 
+from bot.privacy.addresses import find_addresses
+from bot.privacy.context import introduced_as, introduced_as_phone, lookalike, unit_after
 from bot.privacy.names import find_names
 
 Span = tuple[int, int, str]
@@ -23,20 +24,14 @@ Span = tuple[int, int, str]
 TYPES = ("PHONE", "EMAIL", "ID", "CARD", "NAME", "ADDRESS")
 
 # --- context words ---------------------------------------------------------------------------------------
-# Words that introduce a number that is NOT personal data (order, tracking, invoice, SKU...).
-_LOOKALIKE_CONTEXT = re.compile(
-    r"(订单|单号|运单|快递|物流|工单|编号|流水|发票|货号|型号|批次|券码|兑换码|优惠码|礼品卡|序列号|sn|sku|"
-    r"order|tracking|track|parcel|shipment|ticket|invoice|ref|reference|case|item|model|serial|"
-    r"coupon|voucher|gift\s*card|promo|transaction|txn|po|rma|awb|confirmation|conf|batch|lot)\W{0,3}(?:no\.?|number|num|#|号|码|id)?"
-    r"[\s:：#是为=]*$",
-    re.I,
-)
 _PHONE_CONTEXT = re.compile(r"(电话|手机|联系|致电|打给|来电|号码|座机|微信|tel|phone|mobile|cell|call|text|whatsapp|"
                             r"contact|reach|number|ring|fax|landline)", re.I)
 _CARD_CONTEXT = re.compile(r"(卡号|银行卡|信用卡|储蓄卡|借记卡|card|visa|master|unionpay|银联|账户|account)", re.I)
 
 # --- email -----------------------------------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(  # "＠" and "．" as typed on a Chinese keyboard count too
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)*[.．][A-Za-z]{2,}"
+)
 
 # --- Chinese resident ID (18 digits, last may be X) ------------------------------------------------------
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})[ -]?((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
@@ -62,55 +57,10 @@ _PHONE_SHAPE = re.compile(
     r"(?<![A-Za-z0-9_+.,/:$¥€£-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,6}(?:[ .-]\d{2,6}){1,4}"
     r"(?![A-Za-z0-9_])(?![.,/:%-]?\d)(?!\s?(?:元|块|美元|kg|cm|mm|km|g\b|%|x\s?\d))"
 )
+_BARE_DIGITS = re.compile(r"(?<![0-9A-Za-z.,+-])\d{7,15}(?![0-9A-Za-z]|[.,]\d)")
 _DATE_OR_TIME = re.compile(r"^(?:(?:19|20)\d{2}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ](?:19|20)\d{2})")
 _REGIONS = ("US", "GB", "CN", "HK", "SG", "AU", "CA", "IN", "JP", "DE", "FR", "ES")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
-
-# --- addresses ---------------------------------------------------------------------------------------------
-_PROVINCES = (
-    "北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
-    "云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
-)
-_STOP_PLACE = "我你他她它在是的了住寄送到发改把给请帮要从址为说讲问告诉叫先生女士姐电话码就也还：:，,。；;！!？?、 \n"
-_PC = rf"(?:(?![{_STOP_PLACE}])[\u4e00-\u9fff])"  # a character that may belong to a place name
-_NUM = r"[0-9０-９一二三四五六七八九十百零〇]+"
-_ZH_ADDR = re.compile(
-    rf"(?:(?:{_PROVINCES})(?:省|市|自治区|特别行政区)?|{_PC}{{2,3}}省)?"
-    rf"(?:{_PC}{{1,4}}?(?:市|州|盟))?"
-    rf"(?:{_PC}{{1,5}}?(?:区|县|旗))?"
-    rf"(?:{_PC}{{1,5}}?(?:镇|乡|街道))?"
-    rf"(?:{_PC}{{1,8}}?(?:路|街|大道|大街|巷|弄|胡同|里|(?<![知频通难味])道)(?:[东西南北中]?段|辅路|[东西南北中])?\s?"
-    rf"(?:{_NUM}\s?(?:号|弄|巷)|{_NUM}-{_NUM}\s?号?)"
-    rf"|{_PC}{{2,8}}?(?:小区|花园|公寓|大厦|广场|新村|家园|中心|苑|园|城|湾|府|庭|居|坊|村)(?={_NUM}\s?(?:号楼|栋|幢|座|单元|号|期)))"
-    rf"(?:\s?[A-Za-z\u4e00-\u9fff]{{0,8}}?\s?(?:{_NUM}|[A-Z])\s?(?:号楼|号院|栋|幢|座|单元|楼|层|室|号|户|期|区|院|塔|门|排|组))*"
-    rf"(?:\s?{_NUM}(?:-{_NUM})?\s?(?:室|房|户)?)?"
-)
-_ZH_ADDR_ADMIN = re.compile(  # province/city + district + something more, without a road number
-    rf"(?:{_PROVINCES})(?:省|市|自治区)?(?:{_PC}{{1,4}}?(?:市|州))?{_PC}{{1,5}}?(?:区|县)"
-    rf"{_PC}{{1,8}}?(?:镇|乡|街道|村|小区|花园|大厦)(?:{_NUM}\s?(?:号楼|栋|幢|单元|号|室|组))*"
-)
-_COUNTRIES = ("USA|US|United States|UK|United Kingdom|England|Scotland|Canada|Australia|France|Germany|Spain|Italy|"
-              "Singapore|Japan|China|Hong Kong|Ireland|New Zealand|Netherlands|Switzerland|India|Portugal")
-_STREET_TYPES = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|"
-    r"Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Row|Walk|Mews|Gardens"
-)
-_EN_ADDR = re.compile(
-    rf"(?:\b(?:Apt|Apartment|Suite|Unit|Flat|Room)\.?\s*#?\s*[\w-]+,?\s+)?"
-    rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z]+\.?\s+){{1,3}}(?:{_STREET_TYPES})\b\.?"
-    rf"(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?"
-    rf"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Room|Floor|Fl|Level|Building|Bldg|Block|Blk|Tower|#)\.?\s*#?\s*[\w-]+)*"
-    rf"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?){{0,2}}"
-    rf"(?:,?\s*(?:[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?|[A-Z]{{1,2}}\d[A-Z\d]?\s*\d[A-Z]{{2}}|\d{{4,6}}))?"
-    rf"(?:,\s*(?:{_COUNTRIES}))?"
-)
-_EN_ADDR_LEADING_TYPE = re.compile(  # "12 Rue de Rivoli, 75004 Paris", "Via Roma 10, 00184 Roma", "Calle Mayor 5"
-    r"\b(?:\d{1,5}[A-Za-z]?,?\s+)?(?:Rue|Via|Calle|Avenida|Av\.|Avenue|Boulevard|Bd|Carrer|Rua|Strada|Piazza|Place)"
-    r"\s+(?:(?:de|del|della|des|du|la|le|da|do|dos|das)\s+)*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
-    r"(?:\s+\d{1,5}[A-Za-z]?)?"
-    rf"(?:,\s*\d{{4,5}}\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)?(?:,\s*(?:{_COUNTRIES}))?"
-)
-
 
 # --- validators --------------------------------------------------------------------------------------------
 
@@ -137,14 +87,18 @@ def _preceded_by(text: str, start: int, pattern: re.Pattern[str], window: int = 
     return bool(pattern.search(text[max(0, start - window):start]))
 
 
+_CODE_BEFORE = re.compile(r"(?:\d[ -]|[A-Za-z0-9][-/_#]|(?<![A-Za-z0-9])(?!\d{1,2}[AP]M )[A-Z0-9]*(?:[A-Z]\d|\d[A-Z])[A-Z0-9]* )$")
+
+
 def _inside_digit_run(text: str, start: int, end: int) -> bool:
-    """Part of a longer run of digit groups (a 22-digit tracking number written 4 by 4)."""
-    return bool(re.search(r"\d[ -]$", text[max(0, start - 2):start]) or re.match(r"[ -]\d", text[end:end + 2]))
+    """Part of a longer code: a run of digit groups (a 22-digit tracking number written 4 by 4), the tail of a
+    hyphenated model number ("TX-415-555-0100") or of a code written in letter-digit groups ("1Z 4A7 92E 03 ...")."""
+    return bool(_CODE_BEFORE.search(text[max(0, start - 12):start]) or re.match(r"[ -]\d", text[end:end + 2]))
 
 
-def _lookalike(text: str, start: int) -> bool:
-    """The number at `start` is introduced as an order / tracking / invoice... number."""
-    return _preceded_by(text, start, _LOOKALIKE_CONTEXT)
+def _lookalike(text: str, start: int, amounts: bool = True) -> bool:
+    """The number at `start` is introduced as an order / tracking / invoice... number (bot/privacy/context.py)."""
+    return lookalike(text, start, amounts)
 
 
 # --- detectors ----------------------------------------------------------------------------------------------
@@ -161,17 +115,41 @@ def find_ids(text: str) -> Iterator[Span]:
             yield m.start(), m.end(), "ID"
 
 
+def card_brand_ok(digits: str) -> bool:
+    """The issuer prefix and the length go together as on a real card: Visa 4 (16, 19), Mastercard 51-55 and
+    2221-2720 (16), Amex 34/37 (15), Diners 36/38/300-305 (14), JCB 3528-3589 (16-19), UnionPay 62 and
+    Discover 6011/644-649/65 (16-19), Maestro 50/56-58/60/63/67 (16-19). An EAN-13 bar code, a 15-digit IMEI
+    or an 18-digit ID-like number fails this even when its last digit happens to pass Luhn."""
+    n, p2, p4 = len(digits), int(digits[:2]), int(digits[:4])
+    if digits[0] == "4":
+        return n in (16, 19)
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
+        return n == 16
+    if p2 in (34, 37):
+        return n == 15
+    if p2 in (36, 38) or 300 <= int(digits[:3]) <= 305:
+        return n in (14, 16)
+    if 3528 <= p4 <= 3589 or p2 in (62, 65) or p4 == 6011 or 644 <= int(digits[:3]) <= 649:
+        return 16 <= n <= 19
+    if p2 in (50, 56, 57, 58, 60, 63, 67):
+        return 16 <= n <= 19
+    return False
+
+
 def find_cards(text: str) -> Iterator[Span]:
     text = text.translate(_FULLWIDTH)
     for m in _CARD.finditer(text):
         raw = m.group(0)
         digits = re.sub(r"\D", "", raw)
-        if not 13 <= len(digits) <= 19 or digits[0] not in "3456" or not luhn_ok(digits):
+        if not 13 <= len(digits) <= 19 or not luhn_ok(digits):
             continue
         if len(digits) == 18 and valid_resident_id(digits):
             continue  # an ID number, found by find_ids
-        if _lookalike(text, m.start()) and not _preceded_by(text, m.start(), _CARD_CONTEXT, 8):
-            continue
+        kind = introduced_as(text, m.start())
+        if kind == "look":
+            continue  # an order / gift card / IMEI ... number that happens to pass Luhn
+        if kind != "pii" and not (card_brand_ok(digits) and not _ID18.fullmatch(raw)):
+            continue  # no card word before it: it must look like a card (and not like an 18-digit ID)
         if " " in raw.strip() or "-" in raw:  # grouped digits must be grouped like a card (4-4-4-4, 4-6-5)
             groups = [len(g) for g in re.split(r"[ -]", raw.strip())]
             if len(groups) > 1 and not all(2 <= g <= 6 for g in groups):
@@ -180,13 +158,27 @@ def find_cards(text: str) -> Iterator[Span]:
 
 
 def _valid_somewhere(raw: str) -> bool:
+    """Valid in one of the common regions *as written*: without "+", the digits must be the national form
+    (trunk "0" included where the region dials one) or country code + national number, so twelve digits that
+    Germany would accept after a "0" nobody wrote ("7731 2849 1123") are not a phone."""
+    digits = re.sub(r"\D", "", raw)
     for region in _REGIONS:
         try:
             number = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        if not phonenumbers.is_valid_number(number):
+            continue
+        if raw.lstrip("( ").startswith("+"):
             return True
+        national = re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+        significant = phonenumbers.national_significant_number(number)
+        if digits == national or (not national.startswith("0") and digits == significant):
+            return True
+        first_group = re.match(r"\D*(\d+)", raw)
+        if first_group and first_group.group(1) in (str(number.country_code), f"00{number.country_code}") \
+                and digits.endswith(significant):
+            return True  # "44 20 7946 0958", "0044 20 ...": the country code written as its own group
     return False
 
 
@@ -203,9 +195,9 @@ def _shaped_phones(text: str) -> Iterator[Span]:
             continue
         line = text[text.rfind("\n", 0, m.start()) + 1:]
         line = line[:line.find("\n")] if "\n" in line else line
-        alone = bool(re.fullmatch(r"[\s(|/,:-]*" + re.escape(raw) + r"[\s)|/,.]*", line)) or \
+        alone = ("\n" in text.strip() and bool(re.fullmatch(r"[\s(|/,:-]*" + re.escape(raw) + r"[\s)|/,.]*", line))) or \
             bool(re.search(r"[|/(]\s*$", text[max(0, m.start() - 3):m.start()]))
-        context = _preceded_by(text, m.start(), _PHONE_CONTEXT, 28)
+        context = _preceded_by(text, m.start(), _PHONE_CONTEXT, 28) and not unit_after(text, m.end())
         plus = raw.startswith("+") or raw.startswith("(+")
         groups = len(re.findall(r"\d+", raw))
         # "6000-8000", "2010-2012", "1681-1690": two groups are a range, unless introduced as a phone
@@ -225,6 +217,9 @@ def find_phones(text: str) -> Iterator[Span]:
         if _preceded_by(text, m.start(), _PHONE_CONTEXT, 12) and not _lookalike(text, m.start()):
             yield m.start(), m.end(), "PHONE"
     yield from _shaped_phones(text)
+    for m in _BARE_DIGITS.finditer(text):  # "WhatsApp 91234567": an ungrouped number introduced as a phone
+        if introduced_as_phone(text, m.start()) and not unit_after(text, m.end()):
+            yield m.start(), m.end(), "PHONE"
     if not re.search(r"\+\s?\d|\(\d{3}\)|\d{3}[-. ]\d{3}[-. ]\d{4}|\d{2,5}[ -]\d{3,4}[ -]\d{3,4}", text):
         return
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
@@ -238,19 +233,6 @@ def find_phones(text: str) -> Iterator[Span]:
         if _lookalike(text, match.start) or _inside_digit_run(text, match.start, match.end):
             continue
         yield match.start, match.end, "PHONE"
-
-
-def find_addresses(text: str) -> Iterator[Span]:
-    for pattern in (_ZH_ADDR, _ZH_ADDR_ADMIN, _EN_ADDR, _EN_ADDR_LEADING_TYPE):
-        for m in pattern.finditer(text):
-            value = m.group(0).rstrip(" ,")
-            if len(value.strip()) < 5:
-                continue
-            if pattern is _EN_ADDR_LEADING_TYPE and not re.search(r"\d", value):
-                continue  # "Place de la Concorde" alone: a landmark, not somebody's address
-            if pattern in (_EN_ADDR, _EN_ADDR_LEADING_TYPE) and _lookalike(text, m.start()):
-                continue
-            yield m.start(), m.start() + len(value), "ADDRESS"
 
 
 DETECTORS = {

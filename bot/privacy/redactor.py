@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from bot.privacy.detectors import DETECTORS, PRIORITY, TYPES
+from bot.privacy.names import find_names
 
 PLACEHOLDER = re.compile(r"\[(PHONE|EMAIL|ID|CARD|NAME|ADDRESS)_(\d{1,4})\]")
 # Settings spell types in lower case; a few friendlier aliases are accepted.
@@ -95,7 +96,9 @@ class Redactor:
             return []
         candidates: list[tuple[int, int, str]] = []
         for type_ in PRIORITY:
-            if type_ in self.types:
+            if type_ == "NAME" and type_ in self.types:
+                candidates.extend(find_names(text, contact=list(candidates)))
+            elif type_ in self.types:
                 candidates.extend(DETECTORS[type_](text))
         rank = {t: i for i, t in enumerate(PRIORITY)}
         # Longer spans first, then by type priority; a span overlapping a kept one is dropped.

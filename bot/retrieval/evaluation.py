@@ -8,6 +8,10 @@ Two entry points:
   split, retrieval figures overall / same-language / cross-language, answered-when-answerable,
   refused-when-unanswerable and facts present in the answer. Cross-language questions are evaluated against a
   one-language copy of the knowledge (`corpus_lang`), so their answer exists in the other language only.
+  Every question is also asked against a *mixed* copy (`mixed_language_copy`): each article that exists in both
+  languages is kept in one of them only (two thirds Chinese), so the knowledge holds both languages and a
+  question's answer may be in the other one; there a question is cross-language when none of its relevant
+  documents is in its language. This is the case where the per-language offset of the vectors hurts.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import shutil
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -143,6 +147,52 @@ def one_language_copy(src: Path, dest: Path, lang: str) -> Path:
     return dest
 
 
+def _knowledge_files(src: Path) -> list[Path]:
+    return [p for p in sorted(src.rglob("*")) if p.is_file()
+            and not any(part.startswith(".") and part != ".cs-copilot-ignore" for part in p.relative_to(src).parts)]
+
+
+def mixed_renames(src: Path, zh_share: float = 2 / 3) -> dict[str, str]:
+    """For `mixed_language_copy`: dropped article path -> the kept twin's path (relative, posix). Articles are
+    twins when their paths differ only by a `zh`/`en` folder; one of each pair is kept, chosen by a stable hash
+    of the pair's path (`zh_share` of the pairs keep Chinese)."""
+    if not src.is_dir():
+        return {}
+    twins: dict[tuple[str, ...], dict[str, Path]] = {}
+    for p in _knowledge_files(src):
+        rel = p.relative_to(src)
+        lang = _path_lang(rel)
+        if lang:
+            key = tuple("*" if part == lang else part for part in rel.parts)
+            twins.setdefault(key, {})[lang] = rel
+    renamed: dict[str, str] = {}
+    for key, by_lang in twins.items():
+        if len(by_lang) < 2:
+            continue
+        bucket = int(hashlib.sha256("/".join(key).encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+        keep = "zh" if bucket < zh_share else "en"
+        for lang, rel in by_lang.items():
+            if lang != keep:
+                renamed[rel.as_posix()] = by_lang[keep].as_posix()
+    return renamed
+
+
+def mixed_language_copy(src: Path, dest: Path, zh_share: float = 2 / 3) -> Path:
+    """A copy of a knowledge folder holding both languages but each article in one of them only (see
+    `mixed_renames`); FAQ rows and tickets, one language each already, are copied as they are."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dropped = set(mixed_renames(src, zh_share))
+    for p in _knowledge_files(src):
+        rel = p.relative_to(src)
+        if rel.as_posix() in dropped:
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(p, target)
+    return dest
+
+
 def _path_lang(rel: Path) -> str:
     return next((part for part in rel.parts[:-1] if part in ("zh", "en")), "")
 
@@ -168,12 +218,15 @@ def _filter_csv(text: str, lang: str) -> str:
 
 
 def _retriever_for(container: Any, path: Path, view: str) -> Retriever:
-    """An ingested retriever over `path` (file or folder), or over its one-language copy when view is zh/en."""
+    """An ingested retriever over `path` (file or folder), or over its one-language copy when view is zh/en, or
+    over its mixed copy (`mixed_language_copy`) when view is "mixed"."""
     settings = container.settings
     digest = content_digest(path)
     source = path
     if view in ("zh", "en"):
         source = one_language_copy(path, settings.data_dir / "eval-views" / f"{digest}-{view}", view)
+    elif view == "mixed":
+        source = mixed_language_copy(path, settings.data_dir / "eval-views" / f"{digest}-{view}")
     store = VectorStore(connect_chroma(settings), f"eval-{digest}" if view == "all" else f"eval-{digest}-{view}",
                         container.embedder())
     retriever = Retriever.from_tuning(store, settings.data_dir / "bm25", Tuning.from_settings(settings),
@@ -256,14 +309,22 @@ def evaluate_question(retriever: Retriever, answerer: Any, q: Question, mode: st
     row["facts_total"] = len(q.facts)
     row["facts_found"] = sum(fact_present(reply.text, f) for f in q.facts) if reply.grounded else 0
     row["top"] = [h.doc_id for h in result.hits[:3]]
+    row["lang"] = q.lang
+    row["split"] = q.split
+    if hasattr(answerer, "assess"):  # the check's evidence, for calibrating it on dev (`eval --details`)
+        verdict = answerer.assess(q.query, retriever.search(q.query, k=answerer.k), q.lang)
+        row["gate"] = {"verdict": verdict.verdict, "reason": verdict.reason, "evidence": round(verdict.evidence, 4),
+                       **{k: round(v, 4) for k, v in verdict.features.items()}}
     return row
 
 
 def run_answer_eval(
     container: Any, knowledge: Path, questions_path: Path, splits: Sequence[str] = ("dev", "test"),
-    mode: str = "", limit: int = 0, progress: bool = True,
+    mode: str = "", limit: int = 0, progress: bool = True, mixed: bool = True,
 ) -> dict[str, Any]:
-    """Figures per split for the bilingual evaluation set; `details` holds the per-question rows."""
+    """Figures per split for the bilingual evaluation set; `details` holds the per-question rows. With `mixed`
+    (and a knowledge folder) every question is asked again against the mixed copy (`mixed_language_copy`):
+    figures under `mixed`, per-question rows under `mixed_details`."""
     from bot.answer.service import AnswerService
 
     settings = container.settings
@@ -291,15 +352,56 @@ def run_answer_eval(
     for split in sorted({q.split or "all" for q, _ in rows}):
         out["splits"][split] = summarize([r for q, r in rows if (q.split or "all") == split])
     out["details"] = [r for _, r in rows]
+    if mixed and knowledge.is_dir():
+        mixed_rows = _mixed_eval(container, knowledge, questions, mode, tuning, progress)
+        out["mixed"] = {split: summarize([r for q, r in mixed_rows if (q.split or "all") == split])
+                        for split in sorted({q.split or "all" for q, _ in mixed_rows})}
+        out["mixed_details"] = [r for _, r in mixed_rows]
     return out
+
+
+def _mixed_eval(
+    container: Any, knowledge: Path, questions: list[Question], mode: str, tuning: Tuning, progress: bool
+) -> list[tuple[Question, dict[str, Any]]]:
+    """Every question against the mixed copy; relevant ids follow the kept twin, and a question is cross-language
+    when none of its relevant documents is in its language."""
+    from bot.answer.service import AnswerService
+
+    retriever = _retriever_for(container, knowledge, "mixed")
+    answerer = AnswerService(retriever, chat_model=None, tuning=tuning)
+    renamed = mixed_renames(knowledge)
+    doc_lang: dict[str, str] = {}
+    for _cid, _doc, meta in retriever.store.iter_chunks():
+        doc_lang.setdefault(str(meta.get("doc_id", "")), str(meta.get("lang", "")))
+    rows: list[tuple[Question, dict[str, Any]]] = []
+    started = time.monotonic()
+    for n, q in enumerate(questions, 1):
+        relevant = list(dict.fromkeys(renamed.get(r, r) for r in q.relevant_ids))
+        cross = q.answerable and bool(relevant) and all(doc_lang.get(r) != q.lang for r in relevant)
+        mq = replace(q, relevant_ids=relevant, cross_lang=cross, corpus_lang="mixed")
+        rows.append((mq, evaluate_question(retriever, answerer, mq, mode)))
+        if progress and (n % 40 == 0 or n == len(questions)):
+            print(f"eval (mixed knowledge): {n}/{len(questions)} questions ({time.monotonic() - started:.0f} s)",
+                  file=sys.stderr, flush=True)
+    return rows
 
 
 def format_answer_eval(report: dict[str, Any]) -> str:
     """The per-split table printed by `cs-copilot eval --knowledge` and benchmarks/answer_quality.py."""
-    lines: list[str] = []
-    for split, s in report["splits"].items():
+    lines = _format_splits(report["splits"], report["mode"], "knowledge as given; cross-language questions "
+                           "against a one-language copy")
+    if report.get("mixed"):
+        lines.append("")
+        lines += _format_splits(report["mixed"], report["mode"], "mixed knowledge: each article in one language "
+                                "only, 2/3 zh; cross-language = no relevant document in the question's language")
+    return "\n".join(lines)
+
+
+def _format_splits(splits: dict[str, Any], mode: str, title: str) -> list[str]:
+    lines: list[str] = [f"[{title}]"]
+    for split, s in splits.items():
         lines.append(f"split {split} ({s['questions']} questions: {s['answerable']} answerable, "
-                     f"{s['unanswerable']} unanswerable; mode {report['mode']})")
+                     f"{s['unanswerable']} unanswerable; mode {mode})")
         lines.append(f"  {'subset':<16} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6}")
         blocks = [("overall", s["retrieval"]["overall"]), ("same-language", s["retrieval"]["same_language"]),
                   ("cross-language", s["retrieval"]["cross_language"])]
@@ -311,7 +413,7 @@ def format_answer_eval(report: dict[str, Any]) -> str:
         lines.append(f"  refused when unanswerable  {_fmt(s['refused_when_unanswerable'])}")
         lines.append(f"  facts present              {_fmt(s['facts_present'])} "
                      f"(over {s['facts_questions']} answered questions with required facts)")
-    return "\n".join(lines)
+    return lines
 
 
 def _fmt(v: float | None) -> str:

@@ -2,15 +2,22 @@
 
 Identifiers (order numbers, error codes, SKUs such as BC20261103-58217, PAY-4012, AUR-X2-BLK) are
 kept whole as tokens, and their parts are indexed too, so exact look-ups always match.
+
+Adding one record (a /resolve, an incremental ingest) rebuilds the index from the store's chunks, but only
+the new or changed texts are tokenized: the tokens of every indexed text are kept by text digest (in memory,
+and next to the saved index so that a restarted process has them too). Tokenizing (jieba) was most of a
+rebuild; building the BM25 matrices from tokens is cheap (benchmarks/resolve_latency.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -81,6 +88,50 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+TOKENS_FILE = "tokens.tsv"
+MAX_CACHED_TEXTS = 400_000  # token lists kept in memory (about the texts of the largest corpus indexed)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+class _TokenCache:
+    """Token lists by text digest, least recently used dropped first: a rebuild tokenizes only new texts."""
+
+    def __init__(self, limit: int = MAX_CACHED_TEXTS) -> None:
+        self.limit = limit
+        self._tokens: OrderedDict[str, list[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def tokens(self, digest: str, text: str) -> list[str]:
+        with self._lock:
+            hit = self._tokens.get(digest)
+            if hit is not None:
+                self._tokens.move_to_end(digest)
+                return hit
+        toks = tokenize(text) or ["∅"]
+        self.put(digest, toks)
+        return toks
+
+    def put(self, digest: str, toks: list[str]) -> None:
+        with self._lock:
+            self._tokens[digest] = toks
+            self._tokens.move_to_end(digest)
+            while len(self._tokens) > self.limit:
+                self._tokens.popitem(last=False)
+
+    def get(self, digest: str) -> list[str] | None:
+        with self._lock:
+            return self._tokens.get(digest)
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+
+TOKEN_CACHE = _TokenCache()
+
+
 class BM25Index:
     """BM25 over chunk texts, with per-chunk doc ids and filterable metadata kept in arrays."""
 
@@ -92,6 +143,7 @@ class BM25Index:
         self._kinds: np.ndarray = np.array([], dtype=object)
         self._ts: np.ndarray = np.array([], dtype=np.int64)
         self.df: dict[str, int] = {}
+        self.digests: list[str] = []  # per chunk: the digest of its text (its tokens are in TOKEN_CACHE)
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
@@ -105,7 +157,8 @@ class BM25Index:
         if not self.chunk_ids:
             self._bm25 = None
             return
-        corpus = [tokenize(t) or ["∅"] for t in texts]
+        self.digests = [_digest(t) for t in texts]
+        corpus = [TOKEN_CACHE.tokens(d, t) for d, t in zip(self.digests, texts)]
         df: dict[str, int] = {}
         for toks in corpus:
             for t in set(toks):
@@ -175,6 +228,7 @@ class BM25Index:
         with open(tmp / "chunks.json", "w", encoding="utf-8") as fh:
             json.dump({"version": self.version, "chunk_ids": self.chunk_ids, "meta": self.meta, "df": self.df}, fh,
                       ensure_ascii=False)
+        self._save_tokens(tmp / TOKENS_FILE)
         final = folder / "bm25"
         if final.exists():
             old = folder / "bm25.old"
@@ -204,7 +258,35 @@ class BM25Index:
         idx.version = str(data["version"])
         idx.df = {str(k): int(v) for k, v in data.get("df", {}).items()}
         idx._index_arrays()
+        idx._load_tokens(path / TOKENS_FILE)
         return idx
+
+    def _save_tokens(self, path: Path) -> None:
+        """The token lists of the indexed texts, so that the next rebuild (in any process) reuses them:
+        one line per chunk, its text digest then its tokens, tab-separated (tokens hold no whitespace)."""
+        lines: list[str] = []
+        for digest in self.digests:
+            toks = TOKEN_CACHE.get(digest)
+            if toks is None:
+                return
+            lines.append(digest + "\t" + "\t".join(toks))
+        if lines:
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def _load_tokens(self, path: Path) -> None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, ValueError):
+            return  # an index saved before token lists were: the next rebuild tokenizes once
+        if len(lines) != len(self.chunk_ids):
+            return
+        digests: list[str] = []
+        for line in lines:
+            digest, _, rest = line.partition("\t")
+            digests.append(digest)
+            if TOKEN_CACHE.get(digest) is None:
+                TOKEN_CACHE.put(digest, rest.split("\t") if rest else ["∅"])
+        self.digests = digests
 
 
 _KEEP = ("doc_id", "kind", "title", "source", "heading", "ts", "lang", "url", "chunk_index")

@@ -18,7 +18,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from bot.messages import detect_language
-from bot.retrieval.lexical import BM25Index, identifiers
+from bot.retrieval.bilingual import Translator, collapse_translations
+from bot.retrieval.lexical import BM25Index, identifiers, tokenize
 from bot.retrieval.store import VectorStore
 from bot.tuning import Tuning
 
@@ -104,7 +105,8 @@ class Retriever:
     def __init__(
         self, store: VectorStore, index_dir: Path, mode: str = "hybrid", rrf_k: int = 60,
         bm25_weight: float = 0.25, dense_weight: float = 1.0, freshness_seconds: float = 30.0,
-        centring: bool = False, min_language_chunks: int = 20,
+        centring: bool = False, min_language_chunks: int = 20, cross_lexical_weight: float = 0.0,
+        translator: Translator | None = None,
     ) -> None:
         self.store = store
         self.index_dir = Path(index_dir) / store.collection_name
@@ -121,6 +123,10 @@ class Retriever:
         self.min_language_chunks = min_language_chunks
         self._means: dict[str, np.ndarray] = {}
         self._means_version: str | None = None
+        # cross-language lexical list: the question translated (CC-CEDICT) and scored over the other language
+        self.cross_lexical_weight = cross_lexical_weight
+        self.translator = translator if translator is not None else (Translator() if cross_lexical_weight > 0 else None)
+        self._chunk_langs: tuple[int, np.ndarray] | None = None
         # the last query vectors: a question searched again (the answerer after the eval, a retry, a
         # follow-up with the same text) is not embedded twice
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
@@ -130,7 +136,7 @@ class Retriever:
         """A retriever with the fusion and cross-language constants of `tuning` (bot/tuning.py)."""
         return cls(store, index_dir, mode=mode, rrf_k=tuning.rrf_k, bm25_weight=tuning.bm25_weight,
                    dense_weight=tuning.dense_weight, centring=tuning.centring,
-                   min_language_chunks=tuning.min_language_chunks)
+                   min_language_chunks=tuning.min_language_chunks, cross_lexical_weight=tuning.cross_lexical_weight)
 
     def embed_query(self, query: str) -> list[float]:
         with self._lock:
@@ -150,6 +156,8 @@ class Retriever:
         self.store.embedder.embed_query("warm up")
         if self.mode != "dense":
             self._ensure_lexical(force_check=True)
+        if self.translator is not None and self.mode == "hybrid":
+            self.translator.to_other_language("warm up", "en", lambda _t: False)  # loads the dictionary
 
     def refresh_lexical(self) -> None:
         """Rebuild the BM25 index from the store's chunks (after an ingest changed the corpus)."""
@@ -193,6 +201,7 @@ class Retriever:
         lex_docs: dict[str, Hit] = {}
         top_sim: float | None = None
         top_bm25: float | None = None
+        raw_sims: dict[str, float | None] | None = None  # with centring: the plain cosine of the docs seen
         if mode in ("hybrid", "dense"):
             vector = self.embed_query(query)
             for ch in self.store.query(vector, depth, filters.where()):
@@ -202,6 +211,7 @@ class Retriever:
                     dense_docs[doc_id] = _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity)
             centred = self._centred_dense(query, vector, depth, filters)
             if centred is not None:
+                raw_sims = {d: h.similarity for d, h in dense_docs.items()}
                 dense_docs = centred
         if mode in ("hybrid", "bm25"):
             lex = self._ensure_lexical()
@@ -218,13 +228,90 @@ class Retriever:
                     doc_id = str(meta.get("doc_id", lex.chunk_ids[i]))
                     if doc_id not in lex_docs:
                         lex_docs[doc_id] = _hit(doc_id, lex.chunk_ids[i], "", meta, bm25=s)
-        fused = self._fuse(mode, dense_docs, lex_docs)
+        cross_docs: dict[str, Hit] = {}
+        if mode == "hybrid" and self.translator is not None and self.cross_lexical_weight > 0:
+            cross_docs = self._cross_lexical(query, filters, depth)
+        fused = self._fuse(mode, dense_docs, lex_docs, cross_docs)
         exact: tuple[str, ...] = ()
         if mode != "dense":
             fused, exact = self._promote_identifiers(query, fused, filters)
-        fused = fused[:k]
+        fused = collapse_translations(fused, detect_language(query))[:k]
+        if raw_sims is not None:
+            self._raw_similarities(fused, raw_sims, self.embed_query(query))
         self._fill_texts(fused)
         return SearchResult(fused, top_sim, top_bm25, exact)
+
+    def search_fused(self, queries: list[str], k: int = 5, filters: Filters | None = None) -> SearchResult:
+        """One question in several wordings (the question and its translation by the model): each is searched,
+        and the documents are fused by reciprocal rank, the first wording counting most on ties."""
+        results = [self.search(q, k=max(k * 3, 20), filters=filters) for q in queries if q.strip()]
+        if len(results) == 1:
+            results[0].hits = results[0].hits[:k]
+            return results[0]
+        scores: dict[str, float] = {}
+        hits: dict[str, Hit] = {}
+        for n, result in enumerate(results):
+            for rank, h in enumerate(result.hits):
+                scores[h.doc_id] = scores.get(h.doc_id, 0.0) + 1.0 / (self.rrf_k + rank + 1) - n * 1e-9
+                hits.setdefault(h.doc_id, h)
+        fused = [hits[d] for d in sorted(scores, key=lambda d: -scores[d])]
+        for h in fused:
+            h.score = scores[h.doc_id]
+        sims = [r.top_similarity for r in results if r.top_similarity is not None]
+        bm25 = [r.top_bm25 for r in results if r.top_bm25 is not None]
+        exact = tuple(dict.fromkeys(i for r in results for i in r.exact_ids))
+        return SearchResult(fused[:k], max(sims) if sims else None, max(bm25) if bm25 else None, exact)
+
+    def _raw_similarities(self, hits: list[Hit], raw: dict[str, float | None], vector: list[float]) -> None:
+        """Centred hits carry the centred query's cosine; the answerability check needs the plain one."""
+        missing = [h for h in hits if raw.get(h.doc_id) is None]
+        for h in hits:
+            if raw.get(h.doc_id) is not None:
+                h.similarity = raw[h.doc_id]
+        if not missing:
+            return
+        q = np.asarray(vector, dtype=np.float64)
+        q /= float(np.linalg.norm(q)) or 1.0
+        found = self.store.get_vectors([h.chunk_id for h in missing])
+        for h in missing:
+            if h.chunk_id in found:
+                d = np.asarray(found[h.chunk_id], dtype=np.float64)
+                h.similarity = float(q @ d / (float(np.linalg.norm(d)) or 1.0))
+
+    # --- cross-language lexical search -----------------------------------------------------------------
+    def _cross_lexical(self, query: str, filters: Filters, depth: int) -> dict[str, Hit]:
+        """Other-language chunks ranked by BM25 over the question's dictionary translation (bilingual.py)."""
+        lex = self._lexical
+        if lex is None or not len(lex) or self.translator is None:
+            return {}
+        lang = detect_language(query)
+        other = "en" if lang == "zh" else "zh"
+        tokens = self.translator.to_other_language(query, lang, lambda t: t in lex.df)
+        if not tokens:
+            return {}
+        langs = self._langs_of(lex)
+        scores = np.where(langs == other, lex.token_scores(tokens, filters), 0.0)
+        n = min(depth, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        out: dict[str, Hit] = {}
+        for i in sorted(top.tolist(), key=lambda j: -float(scores[j])):
+            s = float(scores[i])
+            if s <= 0:
+                break
+            meta = lex.meta[i]
+            doc_id = str(meta.get("doc_id", lex.chunk_ids[i]))
+            if doc_id not in out:
+                out[doc_id] = _hit(doc_id, lex.chunk_ids[i], "", meta, bm25=s)
+        return out
+
+    def _langs_of(self, lex: BM25Index) -> np.ndarray:
+        """The language of every chunk of the lexical index (cached per index object)."""
+        cached = self._chunk_langs
+        if cached is not None and cached[0] == id(lex) and len(cached[1]) == len(lex):
+            return cached[1]
+        langs = np.array([str(m.get("lang", "")) for m in lex.meta], dtype=object)
+        self._chunk_langs = (id(lex), langs)
+        return langs
 
     # --- cross-language dense search -------------------------------------------------------------------
     def language_means(self) -> dict[str, np.ndarray]:
@@ -263,16 +350,25 @@ class Retriever:
             return None
         q /= norm
         base = filters.where()
-        scored: dict[str, tuple[float, Hit]] = {}
+        ranked: list[tuple[float, Hit]] = []
         for lang, mean in means.items():
             where: dict[str, Any] = {"lang": lang} if base is None else {"$and": [base, {"lang": lang}]}
             offset = float(q @ mean)
+            docs: dict[str, tuple[float, Hit]] = {}
             for ch in self.store.query(q.tolist(), depth, where):
                 s = ch.similarity - offset
                 doc_id = str(ch.metadata.get("doc_id", ch.chunk_id))
-                if doc_id not in scored or s > scored[doc_id][0]:
-                    scored[doc_id] = (s, _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity))
-        ranked = sorted(scored.values(), key=lambda sh: -sh[0])
+                if doc_id not in docs or s > docs[doc_id][0]:
+                    docs[doc_id] = (s, _hit(doc_id, ch.chunk_id, ch.text, ch.metadata, similarity=ch.similarity))
+            if not docs:
+                continue
+            # each partition's scores as z-scores over its own candidates: what is unusually near in that
+            # language, since the centred cosines of two languages still differ in spread (dev: cross-language
+            # R@5 0.568 -> 0.784 with the translated lexical list, same-language 0.93 -> 0.91)
+            values = np.array([sh[0] for sh in docs.values()])
+            mu, sd = float(values.mean()), float(values.std()) + 1e-6
+            ranked += [((s - mu) / sd, h) for s, h in docs.values()]
+        ranked.sort(key=lambda sh: -sh[0])
         for s, h in ranked:
             h.centred = s
         return {h.doc_id: h for _, h in ranked}
@@ -311,7 +407,32 @@ class Retriever:
         texts = [" ".join((h.title, str(h.metadata.get("heading", "")), h.text)) for h in hits[:top]]
         return lex.coverage(query, texts)
 
-    def _fuse(self, mode: str, dense: dict[str, Hit], lex: dict[str, Hit]) -> list[Hit]:
+    def cross_coverage(self, query: str, hit: Hit) -> float | None:
+        """IDF-weighted share of the question's content terms whose dictionary translation (bilingual.py) the
+        other-language `hit` names: the cross-language counterpart of `coverage`. A term with no translation in
+        the index counts as not covered, at the weight of a term seen once. None for a question without terms."""
+        lex = self._ensure_lexical()
+        if lex is None or not len(lex):
+            return None
+        translator = self.translator or Translator()
+        lang = detect_language(query)
+        translated = dict(translator.term_translations(query, lang, lambda t: t in lex.df))
+        terms = translator.content_terms(query, lang)
+        if not terms:
+            return None
+        seen = set(tokenize(" ".join((hit.title, str(hit.metadata.get("heading", "")), hit.text))))
+        unseen_weight = lex.idf("\x00")
+        total = covered = 0.0
+        for term in terms:
+            tokens = translated.get(term, [])
+            weight = max((lex.idf(t) for t in tokens), default=unseen_weight)
+            total += weight
+            covered += weight if seen & set(tokens) else 0.0
+        return covered / total if total else None
+
+    def _fuse(
+        self, mode: str, dense: dict[str, Hit], lex: dict[str, Hit], cross: dict[str, Hit] | None = None
+    ) -> list[Hit]:
         if mode == "dense":
             hits = list(dense.values())
             for h in hits:
@@ -327,9 +448,12 @@ class Retriever:
             scores[doc_id] = scores.get(doc_id, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
         for rank, doc_id in enumerate(lex):
             scores[doc_id] = scores.get(doc_id, 0.0) + self.bm25_weight / (self.rrf_k + rank + 1)
+        cross = cross or {}
+        for rank, doc_id in enumerate(cross):
+            scores[doc_id] = scores.get(doc_id, 0.0) + self.cross_lexical_weight / (self.rrf_k + rank + 1)
         out: list[Hit] = []
         for doc_id, score in sorted(scores.items(), key=lambda kv: -kv[1]):
-            hit = dense.get(doc_id) or lex[doc_id]
+            hit = dense.get(doc_id) or lex.get(doc_id) or cross[doc_id]
             if doc_id in dense and doc_id in lex:
                 hit.bm25 = lex[doc_id].bm25
             hit.score = score

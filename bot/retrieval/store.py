@@ -271,6 +271,16 @@ class VectorStore:
             )
         ]
 
+    def get_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """chunk id -> stored vector, in one round trip."""
+        if not chunk_ids:
+            return {}
+        page = self._call(lambda c: c.get(ids=list(chunk_ids), include=["embeddings"]))
+        vectors = page.get("embeddings")
+        if vectors is None:
+            return {}
+        return {cid: [float(x) for x in vec] for cid, vec in zip(page["ids"], vectors)}
+
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """chunk id -> (text, metadata), in one round trip."""
         if not chunk_ids:

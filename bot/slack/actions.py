@@ -235,7 +235,7 @@ class ActionHandlers:
         otherwise in the answer's thread (or channel)."""
         channel = _channel(body)
         oncall = oncall_mention(self.settings.slack_oncall_group)
-        question = (record.question if record is not None else "") or "-"
+        question = self.conversation.question_for_escalation(record) or "-"  # personal data redacted
         text = messages.text(
             "slack_human_requested",
             lang,

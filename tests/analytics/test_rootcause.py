@@ -122,9 +122,13 @@ def test_labels_and_quotes_in_the_askers_language(synth: Synth, window: tuple[da
 
 def test_one_language_reason_is_labelled_in_its_own_language(synth: Synth, window: tuple[datetime, datetime]) -> None:
     """Damaged-item complaints only in English: a Chinese asker sees that reason with its English label
-    (a reason with under 20% of its complaints in the asker's language keeps the label of its own)."""
+    (a reason with under 20% of its complaints in the asker's language keeps the label of its own). The
+    wrong-item reason, its nearest neighbour in meaning, is left out: on ~200 complaints k-means may put a few of
+    its Chinese complaints with the damaged ones, which is a clustering question, not a labelling one (clustering
+    quality is measured in benchmarks/rootcause_quality.py and tested above)."""
     rows, vectors = synth
-    keep = [i for i, r in enumerate(rows) if r["reason"] != "damaged_item" or r["lang"] == "en"]
+    keep = [i for i, r in enumerate(rows)
+            if (r["reason"] != "damaged_item" or r["lang"] == "en") and r["reason"] != "wrong_item"]
     sub = ([rows[i] for i in keep], vectors[keep])
     lang = {r["id"]: r["lang"] for r in sub[0]}
     truth = truth_of(sub)

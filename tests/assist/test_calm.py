@@ -34,7 +34,8 @@ def test_english_abuse_removed_facts_kept() -> None:
     assert "f*ck" not in r.text and "idiots" not in r.text.lower() and "TWICE" not in r.text
     for fact in ("4481920371", "$89.99", "03/15/2024"):
         assert fact in r.text
-    assert "refund me now" in r.text.lower() and "sue" not in r.text  # the demand stays, the threat goes
+    # the demand stays, and so does the legal step: it is the customer's right and the agent must see it
+    assert "refund me now" in r.text.lower() and "I will sue" in r.text
     assert r.abusive and r.legal
 
 
@@ -224,3 +225,126 @@ def test_self_harm_is_flagged(text: str) -> None:
 def test_violent_words_without_a_threat_are_not_threats(text: str) -> None:
     r = calm_rules(text)
     assert not r.threat and not r.abusive, r
+
+
+@pytest.mark.parametrize(("text", "insult", "fact"), [
+    ("ＳＢ客服，订单A12345到底发不发", "ＳＢ", "A12345"),  # fullwidth letters
+    ("你们这群sha bi，订单8888888还没到", "sha bi", "8888888"),  # spaced pinyin
+    ("cao ni ma，退我的199元", "cao ni ma", "199元"),
+    ("f__k this store, order 5521 is lost", "f__k", "5521"),  # underscores as a mask
+    ("mother fucker agent hung up on me, ticket 8890", "mother fucker", "8890"),
+    ("你丫的什么态度，单号YT1234567890", "你丫的", "YT1234567890"),
+    ("狗逼客服，订单998877", "狗逼", "998877"),
+    ("你们这些吸血鬼，扣了我50元", "吸血鬼", "50元"),
+])
+def test_more_variants_are_removed_and_facts_kept(text: str, insult: str, fact: str) -> None:
+    result = calm_rules(text)
+    assert result.abusive, result
+    assert insult.lower() not in result.text.lower() and fact in result.text, result.text
+
+
+def test_leetspeak_words_are_not_ids_and_ids_are_not_insults() -> None:
+    threat = calm_rules("You better hope I never see you again, I'll k1ll you")
+    assert threat.threat and "k1ll" not in threat.text  # "k1ll" is a word, not an order number to keep
+    mild = calm_rules("you st00pid b0t, where is my refund for order 4411?")
+    assert "st00pid" not in mild.text and "4411" in mild.text
+    for text in ("我的订单号是SB20241201，查一下", "Please check order SB-1234", "型号NMSL-2不对"):
+        result = calm_rules(text)
+        assert not result.abusive and result.text.replace(" ", "").rstrip("。.") in text.replace(" ", ""), result
+
+
+@pytest.mark.parametrize("text", ["Someone's gonna get hurt if my money isn't back by Monday",
+                                  "我明天就去你们店里砸东西"])
+def test_more_violent_threats(text: str) -> None:
+    result = calm_rules(text)
+    assert result.threat and result.abusive and "violence" in result.threat_kinds, result
+
+
+@pytest.mark.parametrize("text", ["我去你们公司门口自焚", "I'm so done, I'll take all my pills tonight",
+                                  "I feel like dying, order 55443 never came"])
+def test_more_self_harm_is_flagged_not_abusive(text: str) -> None:
+    result = calm_rules(text)
+    assert result.threat and not result.abusive and "self_harm" in result.threat_kinds, result
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    ("If the refund isn't here by Friday, I'll come to your store and smash the counter", "smash", "by Friday"),
+    ("I'll smash every window in your shop if order 662 isn't replaced", "window", "order 662"),
+    ("if my refund isn't here by Monday I'm coming to your store with a knife", "knife", "by Monday"),
+    ("I'm going to wait outside for your manager and break his nose, ticket 5521", "nose", "5521"),
+    ("再不发货我就拿刀去你们仓库，订单77120", "拿刀", "77120"),
+    ("我要打断那个快递员的腿，运单YT5566778", "打断", "YT5566778"),
+    ("不给退款我就去你们店门口泼油漆", "油漆", "不给退款"),
+    ("你们那个快递员，我见一次打一次，单号SF9988", "打一次", "SF9988"),
+])
+def test_conditional_weapon_and_property_threats(text: str, gone: str, kept: str) -> None:
+    result = calm_rules(text)
+    assert result.threat and "violence" in result.threat_kinds and result.abusive, result
+    assert gone not in result.text and kept in result.text, result.text
+
+
+@pytest.mark.parametrize("text", ["you'll be sorry, order 5567", "你们会后悔的，订单7788", "你们给我等着瞧",
+                                  "My brother and I will find that courier and make him pay"])
+def test_veiled_threats_are_threats(text: str) -> None:
+    result = calm_rules(text)
+    assert result.threat and "violence" in result.threat_kinds, result
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("I'm going to report you to the BBB and you'll regret it", "BBB"),
+    ("你们等着瞧，我一定去12315投诉", "12315"),
+    ("I will destroy you in court, order 5521", "court"),
+    ("我要告你们，合同写明退还6600元", "告你们"),
+    ("I'll be posting my review on Yelp, the sofa arrived torn", "Yelp"),
+    ("我要打爆你们的热线电话，直到有人处理", "打爆"),
+    ("I'll blow up your phone lines until someone answers", "phone lines"),
+    ("我带刀具套装去门店退货", "刀具套装"),
+])
+def test_legal_steps_and_idioms_are_kept_and_not_threats(text: str, kept: str) -> None:
+    result = calm_rules(text)
+    assert not result.threat and not result.abusive and kept in result.text, result
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("honestly there's nothing left to live for after this $2,000 loss", "$2,000"),
+    ("I'm saying goodbye to everyone, your company took my last $800", "$800"),
+    ("活着太累了，你们还扣了我300元", "300元"),
+    ("我已经想好怎么结束自己，退款1500元还没到", "1500元"),
+    ("If my account isn't unlocked by Sunday I'll end myself", "by Sunday"),
+])
+def test_indirect_self_harm_is_flagged_and_kept_for_the_agent(text: str, fact: str) -> None:
+    result = calm_rules(text)
+    assert result.threat and "self_harm" in result.threat_kinds and not result.abusive, result
+    assert fact in result.text, result.text  # the statement stays: the agent must see it
+
+
+@pytest.mark.parametrize(("text", "insult", "fact"), [
+    ("this shitshow of a company lost order 7781", "shitshow", "7781"),
+    ("your idiotic policy cost me $30", "idiotic", "$30"),
+    ("bugger off and send my $40 back", "bugger", "$40"),
+    ("you absolute dimwits, parcel 55 is still missing", "dimwits", "55"),
+    ("what a bunch of jerks, order 4471", "jerks", "4471"),
+    ("rz客服，订单7788还没发", "rz", "7788"),
+    ("客服nc吧，单号SF123456", "nc", "SF123456"),
+    ("日了狗的物流，已经5天了", "日了狗", "5天"),
+    ("你个笨蛋，快递单号JD99887766", "笨蛋", "JD99887766"),
+    ("沙雕客服，订单123456", "沙雕", "123456"),
+    ("asshat support closed ticket 5521", "asshat", "5521"),
+    ("你脑子有问题吧，地址写的是朝阳区88号", "脑子有问题", "88号"),
+])
+def test_slang_and_compound_insults_are_removed(text: str, insult: str, fact: str) -> None:
+    result = calm_rules(text)
+    assert result.abusive and insult not in result.text.lower() and fact in result.text, result
+
+
+@pytest.mark.parametrize("text", [
+    "我操作了三次都失败，订单3344", "12月5日你们说会发货，到现在没动静", "二百五十元的耳机坏了", "我买的2B铅笔少了一盒",
+    "废物利用的环保袋破了", "电脑装了流氓软件", "我妈有病，急需这批药，订单5566", "给我孙子买的玩具，缺了零件",
+    "我妈了解过了，你们说7天无理由", "这个产品不可靠，退款88元", "结束自己的订阅怎么操作",
+    "My garbage disposal stopped working, order 4455", "The vacuum doesn't suck up dust anymore",
+    "I bought it at Dick's Sporting Goods", "我点的辣鸡翅少了两个", "Order of shiitake mushrooms, 3 boxes", "The suspense is killing me",
+])
+def test_innocent_words_and_product_names_are_untouched(text: str) -> None:
+    result = calm_rules(text)
+    assert not result.abusive and not result.threat, result
+    assert result.text.rstrip("。.") == text.rstrip("。."), result.text

@@ -185,3 +185,105 @@ def test_local_chat_resolves_the_previous_question(assist: Any) -> None:
     assert "已保存为历史解决记录 R-" in text and "退货运费谁出？" in text
     (row,) = list(__import__("bot.assist.resolve", fromlist=["repo"]).repo(assist).active())
     assert (row.platform, row.question) == ("cli", "退货运费谁出？") and row.sources  # sources: the answer's citations
+
+
+# --- "Mark resolved" under an answer, clicked through the real Slack and Feishu adapters ----------------------
+
+def _resolution_cited(assist: Any, answer_id: str, rid: str) -> bool:
+    record = assist.conversation().get_answer(answer_id)
+    assert record is not None, answer_id
+    return cites(record.reply, rid)
+
+
+def test_slack_mark_resolved_under_an_answer_teaches_the_next_ask(assist: Any, slack_side: Any) -> None:
+    from bot.models import decode_button_value
+    from tests.slack.blockutil import action_ids, buttons
+
+    assert slack_side.slash("/ask", "Can an order be cancelled before shipping?").status_code == 200
+    blocks = slack_side.webhook()["blocks"]
+    assert action_ids(blocks) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
+    mark = next(b for b in buttons(blocks) if b["action_id"] == "resolve_mark")
+    assert mark["text"]["text"] == messages.text("button_resolve", "en")
+    answer_id, payload = decode_button_value(mark["value"])
+
+    assert slack_side.click("resolve_mark", answer_id, payload=payload).status_code == 200
+    saved = slack_side.webhook(2)
+    shown = json.dumps(saved["blocks"], ensure_ascii=False)
+    (row,) = list(__import__("bot.assist.resolve", fromlist=["repo"]).repo(assist).active())
+    assert saved["response_type"] == "ephemeral" and messages.text("resolve_saved", "en", id=row.id) in shown
+    assert (row.question, row.platform, row.agent) == ("Can an order be cancelled before shipping?", "slack",
+                                                       "U0002USER")
+    assert row.answer_id == answer_id and "cancelled free of charge" in row.note
+
+    # the next /ask, worded differently, finds the new past resolution
+    assert slack_side.slash("/ask", "Is it possible to cancel my order before it ships?").status_code == 200
+    again = slack_side.webhook(3)["blocks"]
+    next_id = decode_button_value(next(b for b in buttons(again) if b["action_id"] == "feedback_up")["value"])[0]
+    assert _resolution_cited(assist, next_id, row.id)
+
+
+def test_feishu_mark_resolved_under_an_answer_teaches_the_next_ask(assist: Any, feishu_side: Any) -> None:
+    from bot.feishu import cards
+    from tests.assist.conftest import card_text
+    from tests.feishu.helpers import card_action_event, message_event
+
+    event = message_event("p2p", "/ask 下单后能改收货地址吗？")
+    msg = event["event"]["message"]
+    feishu_side.send(event)
+    card = feishu_side.last_card()
+    actions = next(e for e in card["body"]["elements"] if e.get("element_id") == cards.ACTIONS_ID)
+    elements = [col["elements"][0] for col in actions["columns"]]
+    assert [cards.button_action(e) for e in elements] == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
+    mark = next(e for e in elements if cards.button_action(e) == "resolve_mark")
+    assert mark["text"]["content"] == messages.text("button_resolve", "zh")
+    value = mark["behaviors"][0]["value"]
+
+    feishu_side.api.reset()
+    click = card_action_event("resolve_mark", value["answer_id"], message_id="om_card", chat_id=msg["chat_id"],
+                              value=value)
+    toast = feishu_side.send(click, path="/feishu/card").json()["toast"]
+    (row,) = list(__import__("bot.assist.resolve", fromlist=["repo"]).repo(assist).active())
+    assert row.question == "下单后能改收货地址吗？" and row.platform == "feishu" and row.answer_id == value["answer_id"]
+    assert "修改地址" in row.note
+    # the confirmation (with its Edit and Undo buttons) reaches the clicker privately
+    assert "私聊" in toast["content"]
+    shown = feishu_side.all_cards()
+    assert messages.text("resolve_saved", "zh", id=row.id) in shown and "resolve_undo" in shown
+
+    nxt = message_event("p2p", "/ask 订单还没发货，收货地址写错了能改吗？")
+    feishu_side.send(nxt)
+    assert "回答" in card_text(feishu_side.last_card())
+    assert _resolution_cited(assist, f"fs-{nxt['event']['message']['message_id']}", row.id)
+
+
+def test_adding_a_record_tokenizes_only_the_new_text(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/resolve rebuilds BM25 from the store's chunks; only the new record's text is tokenized again, also in a
+    process that loaded the saved index, and the scores equal those of a build from scratch."""
+    import numpy as np
+
+    from bot.retrieval import lexical
+
+    texts = [f"Order BC2026{i:04d} arrived late; courier {i} said the parcel was lost" for i in range(30)]
+    texts += ["退货运费谁出？无理由退货由顾客承担运费。", "Who pays the return shipping? The customer pays."]
+    ids, metas = [f"c{i}" for i in range(len(texts))], [{"doc_id": f"d{i}"} for i in range(len(texts))]
+    monkeypatch.setattr(lexical, "TOKEN_CACHE", lexical._TokenCache())
+    first = lexical.BM25Index()
+    first.build(ids, texts, metas, "v1")
+    first.save(tmp_path)
+
+    monkeypatch.setattr(lexical, "TOKEN_CACHE", lexical._TokenCache())  # a restarted process
+    assert lexical.BM25Index.load(tmp_path) is not None
+    calls: list[str] = []
+    real = lexical.tokenize
+    monkeypatch.setattr(lexical, "tokenize", lambda text: calls.append(text) or real(text))
+    new = "Gift wrapping: write GIFT-BAG in the order note"
+    again = lexical.BM25Index()
+    again.build([*ids, "c-new"], [*texts, new], [*metas, {"doc_id": "R-1"}], "v2")
+    assert calls == [new]
+
+    monkeypatch.setattr(lexical, "TOKEN_CACHE", lexical._TokenCache(limit=0))  # no cache: the old way
+    scratch = lexical.BM25Index()
+    scratch.build([*ids, "c-new"], [*texts, new], [*metas, {"doc_id": "R-1"}], "v2")
+    for query in ("gift bag order note", "退货运费", "BC20260007"):
+        assert np.allclose(again.scores(query), scratch.scores(query))
+    assert int(np.argmax(again.scores("GIFT-BAG"))) == len(texts)

@@ -57,7 +57,7 @@ def test_thumbs_up_counts_the_vote_and_shows_the_counts_to_everyone(feishu: Harn
     updated = body["card"]["data"]
     assert updated["schema"] == "2.0" and updated["config"]["update_multi"] is True
     # the shared card keeps every button (colleagues can still vote) and shows the counts
-    assert _names(updated) == ["feedback_up", "feedback_down", "need_human"]
+    assert _names(updated) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
     assert _votes_line(updated) == messages.text("vote_counts", "en", up=1, down=0)
     assert [e for e in updated["body"]["elements"] if e["element_id"] != cards.VOTES_ID] == card["body"]["elements"]
     assert feishu.state.vote_counts(answer_id) == (1, 0)

@@ -139,14 +139,14 @@ def test_vote_counts_keep_the_buttons_for_everyone() -> None:
     assert ids[-2:] == [cards.VOTES_ID, cards.ACTIONS_ID] and ids.count(cards.VOTES_ID) == 1
     assert again["body"]["elements"][-2]["content"] == "👍 2 · 👎 1"
     actions = [cards.button_action(c["elements"][0]) for c in again["body"]["elements"][-1]["columns"]]
-    assert actions == ["feedback_up", "feedback_down", "need_human"]
+    assert actions == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
     assert cards.VOTES_ID not in json.dumps(card)  # the original is untouched
 
 
 def test_with_feedback_done_finds_buttons_by_callback_value() -> None:
     done = cards.with_feedback_done(cards.render_card(_reply(), "fs-om_1"), "en")
     actions = done["body"]["elements"][-1]
-    assert [cards.button_action(c["elements"][0]) for c in actions["columns"]] == ["need_human"]
+    assert [cards.button_action(c["elements"][0]) for c in actions["columns"]] == ["resolve_mark", "need_human"]
 
 
 def test_a_card_that_cannot_fit_becomes_a_minimal_card_not_a_refusal() -> None:

@@ -25,7 +25,8 @@ from .conftest import InjectedContainer, feishu_settings
 from .helpers import BOT_OPEN_ID, USER_OPEN_ID, MockOpenApi, ServerThread, message_event, signed_request
 from .test_webhook import _assert_valid_card, _buttons, _elements
 
-BUTTON_ACTIONS = ["feedback_up", "feedback_down", "need_human"]
+BUTTON_ACTIONS = ["feedback_up", "feedback_down", "need_human"]  # under an "I don't know"
+GROUNDED_ACTIONS = ["feedback_up", "feedback_down", "resolve_mark", "need_human"]  # under a cited answer
 
 
 @dataclass
@@ -80,12 +81,12 @@ def real_feishu(tmp_path: Path, mock_api: MockOpenApi, sample_container: Any) ->
         server.stop()
 
 
-def _answer_buttons(card: dict[str, Any], answer_id: str) -> list[str]:
+def _answer_buttons(card: dict[str, Any], answer_id: str, actions: list[str] = GROUNDED_ACTIONS) -> list[str]:
     """The labels of the answer buttons, after checking each callback carries the answer id."""
     buttons = _buttons(card)
     assert [b["behaviors"][0] for b in buttons] == [
         {"type": "callback", "value": {"action": action, "value": answer_id, "payload": {}, "answer_id": answer_id}}
-        for action in BUTTON_ACTIONS
+        for action in actions
     ]
     return [b["text"]["content"] for b in buttons]
 
@@ -105,7 +106,7 @@ def test_p2p_chinese_ask_is_answered_from_the_knowledge_base(real_feishu: RealFe
     assert "无理由退货由顾客承担运费" in answer  # the article's own summary sentence, cited [1]
     sources = elements["sources"]["content"]
     assert sources.startswith("**来源**\n1. [退货运费谁来出？](https://help.brightcart.example/zh/return-shipping-fee)\n")
-    assert _answer_buttons(card, f"fs-{message_id}") == ["👍 有帮助", "👎 没帮助", "转人工"]
+    assert _answer_buttons(card, f"fs-{message_id}") == ["👍 有帮助", "👎 没帮助", "✅ 标记已解决", "转人工"]
 
     record = real_feishu.rules.get_answer(f"fs-{message_id}")
     assert record is not None
@@ -129,7 +130,8 @@ def test_group_mention_about_an_order_cites_the_past_ticket(real_feishu: RealFei
     assert "offered an exchange" in answer  # T-2026-0075's resolution
     sources = elements["sources"]["content"]
     assert sources.startswith("**Sources**\n1. **Left earbud died after two weeks** · resolutions/tickets.jsonl\n")
-    assert _answer_buttons(card, f"fs-{message['message_id']}") == ["👍 Helpful", "👎 Not helpful", "Need a human"]
+    assert _answer_buttons(card, f"fs-{message['message_id']}") == ["👍 Helpful", "👎 Not helpful", "✅ Mark resolved",
+                                                                       "Need a human"]
 
     record = real_feishu.rules.get_answer(f"fs-{message['message_id']}")
     assert record is not None
@@ -149,7 +151,7 @@ def test_unrelated_question_says_the_knowledge_base_has_nothing(real_feishu: Rea
     assert "knowledge base" in elements["answer"]["content"]
     assert set(elements) == {"answer", "actions"}  # no sources, no similar case
     assert "](http" not in card["body"]["elements"][0]["content"] and "[1]" not in str(card)
-    assert _answer_buttons(card, f"fs-{message_id}")[-1] == "Need a human"  # a way out when nothing is found
+    assert _answer_buttons(card, f"fs-{message_id}", BUTTON_ACTIONS)[-1] == "Need a human"  # a way out when nothing is found
 
     record = real_feishu.rules.get_answer(f"fs-{message_id}")
     assert record is not None and record.question == "What is the capital of Australia?"

@@ -85,9 +85,9 @@ def test_p2p_question_processing_card_then_answer_card(feishu: Harness) -> None:
     answer_id = f"fs-{message_id}"
     assert [b["behaviors"][0]["value"] for b in buttons] == [
         {"action": action, "value": answer_id, "payload": {}, "answer_id": answer_id}
-        for action in ("feedback_up", "feedback_down", "need_human")
+        for action in ("feedback_up", "feedback_down", "resolve_mark", "need_human")
     ]
-    assert [b["text"]["content"] for b in buttons] == ["👍 Helpful", "👎 Not helpful", "Need a human"]
+    assert [b["text"]["content"] for b in buttons] == ["👍 Helpful", "👎 Not helpful", "✅ Mark resolved", "Need a human"]
     assert all(b["behaviors"][0]["type"] == "callback" for b in buttons)
     assert all("name" not in b for b in buttons)
 
@@ -107,7 +107,7 @@ def test_chinese_question_gets_chinese_card(feishu: Harness) -> None:
     card = feishu.api.find("PATCH")[0].content
     assert card["header"]["title"]["content"] == "回答"
     assert _elements(card)["sources"]["content"].startswith("**来源**")
-    assert [b["text"]["content"] for b in _buttons(card)] == ["👍 有帮助", "👎 没帮助", "转人工"]
+    assert [b["text"]["content"] for b in _buttons(card)] == ["👍 有帮助", "👎 没帮助", "✅ 标记已解决", "转人工"]
 
 
 def test_group_mention_with_ask_command(feishu: Harness) -> None:

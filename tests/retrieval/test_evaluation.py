@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.retrieval.evaluation import (
-    fact_present, format_answer_eval, one_language_copy, read_questions, run_answer_eval,
+    fact_present, format_answer_eval, mixed_language_copy, mixed_renames, one_language_copy, read_questions,
+    run_answer_eval,
 )
 from tests.testkit import make_container
 
@@ -43,6 +44,17 @@ def test_one_language_copy_keeps_only_that_language(knowledge: Path, tmp_path: P
     assert sorted(p.relative_to(zh).as_posix() for p in zh.rglob("*.md")) == ["kb/zh/bikes.md", "kb/zh/tea.md"]
     rows = list(csv.DictReader(open(zh / "faq.csv", encoding="utf-8")))
     assert [r["id"] for r in rows] == ["f-2"]
+
+
+def test_mixed_copy_keeps_each_article_in_one_language(knowledge: Path, tmp_path: Path) -> None:
+    renamed = mixed_renames(knowledge)
+    assert set(renamed) | set(renamed.values()) == {"kb/en/bikes.md", "kb/zh/bikes.md", "kb/en/tea.md",
+                                                     "kb/zh/tea.md"}
+    assert len(renamed) == 2 and all(k.split("/")[-1] == v.split("/")[-1] for k, v in renamed.items())
+    mixed = mixed_language_copy(knowledge, tmp_path / "mixed")
+    kept = sorted(p.relative_to(mixed).as_posix() for p in mixed.rglob("*.md"))
+    assert kept == sorted(renamed.values()) and (mixed / "faq.csv").exists()
+    assert mixed_renames(knowledge) == renamed  # stable: the same articles are dropped on every run
 
 
 def test_fact_present_needs_the_whole_number() -> None:
@@ -85,3 +97,9 @@ def test_answer_eval_reports_splits_and_cross_language(knowledge: Path, tmp_path
     assert test["refused_when_unanswerable"] in (0.0, 1.0)
     table = format_answer_eval(report)
     assert "cross-language" in table and "split dev" in table and "split test" in table
+    # the mixed view: the relevant ids follow the kept twin, and cross-language means "answer in the other language"
+    mixed = {r["qid"]: r for r in report["mixed_details"]}
+    kept_tea = mixed_renames(knowledge).get("kb/en/tea.md", "kb/en/tea.md")
+    assert mixed["c1"]["cross_lang"] is kept_tea.startswith("kb/en/")
+    assert mixed["s1"]["cross_lang"] is False  # its English FAQ row is still there
+    assert "mixed knowledge" in table and report["mixed"]["dev"]["retrieval"]["overall"]["n"] == 2

@@ -78,7 +78,7 @@ def test_share_posts_the_private_answer_publicly_without_the_share_button(stack:
     text = block_text(post.body["blocks"])
     assert "Shared by <@U0002USER>" in text
     assert "Customers pay return shipping" in text and "Returns policy" in text
-    assert action_ids(post.body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]
+    assert action_ids(post.body["blocks"]) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
     assert answer_id_of(post.body["blocks"]) == answer_id
     hooks = stack.api.wait_for("/webhook", 2)
     assert hooks[1].body["text"] == messages.text("slack_shared_ack", "en")

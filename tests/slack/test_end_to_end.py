@@ -88,9 +88,9 @@ def test_ask_in_chinese_gets_a_cited_answer_from_the_article(real_stack: Stack) 
     sources = sources_section(blocks, "zh")
     assert f"[1] <{RETURN_FEE_URL}|{RETURN_FEE_TITLE}> — kb/zh/return-shipping-fee.md: “" in sources
 
-    assert action_ids(blocks) == ["feedback_up", "feedback_down", "need_human"]
+    assert action_ids(blocks) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
     assert button_labels(blocks) == [
-        messages.text(key, "zh") for key in ("button_helpful", "button_not_helpful", "button_human")
+        messages.text(key, "zh") for key in ("button_helpful", "button_not_helpful", "button_resolve", "button_human")
     ]
     assert button_labels(blocks)[0].startswith("👍") and button_labels(blocks)[1].startswith("👎")
 
@@ -119,8 +119,8 @@ def test_mention_with_an_order_number_cites_the_past_ticket(real_stack: Stack) -
 
     sources = sources_section(blocks, "en")
     assert f"[1] *{EARBUD_SUBJECT}* — resolutions/tickets.jsonl: “" in sources  # tickets have no url
-    assert action_ids(blocks) == ["feedback_up", "feedback_down", "need_human"]
-    assert button_labels(blocks) == ["👍 Helpful", "👎 Not helpful", "Need a human"]
+    assert action_ids(blocks) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
+    assert button_labels(blocks) == ["👍 Helpful", "👎 Not helpful", "✅ Mark resolved", "Need a human"]
 
     reply = stored_reply(real_stack, blocks)
     assert reply["citations"][0]["doc_id"] == EARBUD_TICKET

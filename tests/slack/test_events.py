@@ -26,7 +26,7 @@ def test_mention_answers_in_thread_with_placeholder_then_update(stack: Stack) ->
     assert update.body["ts"].endswith(".000200")  # the placeholder's ts from the mock
     assert "Customers pay return shipping" in update.body["text"]
     assert "Returns policy" in block_text(update.body["blocks"])
-    assert action_ids(update.body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]
+    assert action_ids(update.body["blocks"]) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
     assert stack.answerer.calls[0]["question"] == "who pays return shipping?"  # mention stripped
     assert stack.answerer.calls[0]["streaming"] is True
     assert stack.api.paths().index("/chat.postMessage") < stack.api.paths().index("/chat.update")
@@ -153,7 +153,7 @@ def test_private_question_in_a_thread_is_shown_only_to_the_asker(stack: Stack) -
     assert deleted.body["channel"] == "C0003CHAN" and deleted.body["ts"].endswith(".000200")  # the placeholder
     assert ephemeral.body["user"] == "U0002USER" and ephemeral.body["thread_ts"] == MENTION_TS
     assert "Customers pay return shipping" in ephemeral.body["text"]
-    assert action_ids(ephemeral.body["blocks"]) == ["feedback_up", "feedback_down", "share", "need_human"]
+    assert action_ids(ephemeral.body["blocks"]) == ["feedback_up", "feedback_down", "share", "resolve_mark", "need_human"]
     assert stack.answerer.calls[0]["question"] == "who pays return shipping?"
     assert "/chat.update" not in stack.api.paths()  # the public placeholder was removed, not filled in
 

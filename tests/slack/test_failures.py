@@ -66,7 +66,7 @@ def test_rejected_blocks_are_retried_compact(stack: Stack) -> None:
     stack.event(text=f"<@{BOT_USER_ID}> who pays return shipping?")
     updates = stack.api.wait_for("/chat.update", 2)
     assert "Customers pay return shipping" in block_text(updates[1].body["blocks"])
-    assert action_ids(updates[1].body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]
+    assert action_ids(updates[1].body["blocks"]) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
 
 
 def test_response_url_rejecting_blocks_is_retried_compact(stack: Stack) -> None:

@@ -32,7 +32,7 @@ def test_ask_acks_at_once_then_posts_a_cited_answer_in_channel(stack: Stack) -> 
     assert "<https://kb.example.com/returns|Returns policy>" in text
     assert "[1]" in text and "[2] *Damaged items*" in text
     assert "Return fee dispute" in text  # the similar past case
-    assert action_ids(body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]  # no share in public
+    assert action_ids(body["blocks"]) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]  # no share in public
 
     answer_id = answer_id_of(body["blocks"])
     record = stack.conversation.get_answer(answer_id)
@@ -97,7 +97,7 @@ def test_only_me_answers_ephemerally_with_a_share_button(stack: Stack, text: str
     assert stack.slash("/ask", text).status_code == 200
     (hook,) = stack.api.wait_for("/webhook")
     assert hook.body["response_type"] == "ephemeral"  # the reply's visibility (set by /ask) wins
-    assert action_ids(hook.body["blocks"]) == ["feedback_up", "feedback_down", "share", "need_human"]
+    assert action_ids(hook.body["blocks"]) == ["feedback_up", "feedback_down", "share", "resolve_mark", "need_human"]
     assert stack.answerer.calls[0]["question"] == question
     record = stack.conversation.get_answer(answer_id_of(hook.body["blocks"]))
     assert record is not None and record.extra["private"] is True

@@ -45,7 +45,7 @@ def test_slash_command_and_mention_over_socket_mode(
         }
         (hook,) = slack_api.wait_for("/webhook")
         assert hook.body["response_type"] == "in_channel"
-        assert action_ids(hook.body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]
+        assert action_ids(hook.body["blocks"]) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
 
         assert server.wait_for_frame(mention["envelope_id"]) == {"envelope_id": mention["envelope_id"]}
         assert server.wait_for_frame("redelivered-envelope") == {"envelope_id": "redelivered-envelope"}

@@ -34,7 +34,7 @@ def test_burst_of_partials_is_coalesced_into_the_final_update(make_stack: Callab
     stack.api.settle(quiet=0.5)
     (update,) = stack.api.calls("/chat.update")  # no partial update: the final one only
     assert update.body["text"] == FULL
-    assert action_ids(update.body["blocks"]) == ["feedback_up", "feedback_down", "need_human"]
+    assert action_ids(update.body["blocks"]) == ["feedback_up", "feedback_down", "resolve_mark", "need_human"]
 
 
 def test_slow_stream_updates_are_throttled_and_the_final_text_is_complete(
