@@ -66,6 +66,7 @@ class ChunkHit:
     text: str
     metadata: dict[str, Any]
     similarity: float
+    vector: list[float] | None = None  # only when asked for (`query(..., vectors=True)`)
 
 
 @dataclass
@@ -254,20 +255,24 @@ class VectorStore:
                 return
             offset += len(ids)
 
-    def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[ChunkHit]:
+    def query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None, vectors: bool = False
+    ) -> list[ChunkHit]:
+        include = ["metadatas", "documents", "distances"] + (["embeddings"] if vectors else [])
+
         def run(c: Any) -> Any:  # Chroma returns what it has when n exceeds the collection
-            return c.query(
-                query_embeddings=[list(vector)], n_results=n, where=where,
-                include=["metadatas", "documents", "distances"],
-            )
+            return c.query(query_embeddings=[list(vector)], n_results=n, where=where, include=include)
 
         res = self._call(run)
         if not res or not res["ids"]:
             return []
+        found = res.get("embeddings") if vectors else None
+        vecs: list[Any] = list(found[0]) if found is not None else [None] * len(res["ids"][0])
         return [
-            ChunkHit(cid, doc or "", dict(meta or {}), 1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
+            ChunkHit(cid, doc or "", dict(meta or {}), 1.0 - float(dist),
+                     [float(x) for x in vec] if vec is not None else None)
+            for cid, doc, meta, dist, vec in zip(
+                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], vecs
             )
         ]
 

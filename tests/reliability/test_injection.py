@@ -45,8 +45,8 @@ def test_every_model_prompt_delimits_its_data_and_says_it_is_data() -> None:
     """Each model prompt (a template with a system part) puts every variable except settings-like ones inside
     a data block, and its system part says the blocks are data."""
     settings_like = {"language", "max_sentences", "count", "previous_count", "dimension"}
-    prompts = sorted({p.name.split(".")[0] for p in (HERE.parents[1] / "prompts").glob("*.system.md")})
-    assert {"answer", "calm", "rootcause"} <= set(prompts)
+    prompts = sorted({p.name[: -len(".system.md")] for p in (HERE.parents[1] / "prompts").glob("*.system.md")})
+    assert {"answer", "calm", "rootcause", "translate_question", "escalation.judge"} <= set(prompts)
     for name in prompts:
         template = load_prompt(name)
         values = {v: f"@@{v}@@" for v in template.input_variables}

@@ -1,13 +1,15 @@
-"""Build benchmarks/data/redaction/test3.jsonl from test3_source.txt (the frozen held-out set "test3").
+"""Build benchmarks/data/redaction/<split>.jsonl from <split>_source.txt (the frozen held-out sets "test3" and "test4").
 
 Same format and schema as build_test2.py. Also checks the set: every entity slice is its marked value, IDs are
 18 characters with a valid check digit, cards pass Luhn, and no unmarked digit run (in look-alikes or around
 the marks) passes the ID or Luhn check by accident.
 
-Run: python benchmarks/data/redaction/build_test3.py
+Run: python benchmarks/data/redaction/build_heldout.py test3|test4
 """
 
 from __future__ import annotations
+
+import sys
 
 import json
 import re
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+SPLIT = sys.argv[1] if len(sys.argv) > 1 else "test3"
 MARK = re.compile(r"\[\[([A-Z]+)\|(.+?)\]\]", re.S)
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 RUN = re.compile(r"\d(?:[ -]?\d){12,18}[0-9Xx]?")
@@ -53,7 +56,7 @@ def _valid_luhn(s: str) -> bool:
 
 def messages() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for line in (HERE / "test3_source.txt").read_text(encoding="utf-8").splitlines():
+    for line in (HERE / f"{SPLIT}_source.txt").read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
             continue
         if line[:3] in ("zh|", "en|"):
@@ -100,14 +103,14 @@ def main() -> None:
         if "[[" in text or "]]" in text:
             raise SystemExit(f"unparsed mark: {text}")
         kind = "pii" if ents else "lookalike"
-        row = {"id": f"{lang}-t3-{counts[lang]:03d}", "lang": lang, "kind": kind, "split": "test3",
+        row = {"id": f"{lang}-t{SPLIT[-1]}-{counts[lang]:03d}", "lang": lang, "kind": kind, "split": SPLIT,
                "text": text, "entities": ents}
         _check(row)
         rows.append(row)
         counts[lang] += 1
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids))
-    with (HERE / "test3.jsonl").open("w", encoding="utf-8") as f:
+    with (HERE / f"{SPLIT}.jsonl").open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     pii = sum(r["kind"] == "pii" for r in rows)
