@@ -20,13 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import read_jsonl  # noqa: E402
+from benchmarks.common import HELD_OUT, labelled_rows  # noqa: E402
 from bot.assist.calm import calm_rules  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "calm" / "calm.jsonl"
-TEST2 = ROOT / "benchmarks" / "data" / "calm" / "test2.jsonl"
-TEST3 = ROOT / "benchmarks" / "data" / "calm" / "test3.jsonl"
-TEST4 = ROOT / "benchmarks" / "data" / "calm" / "test4.jsonl"
 
 
 def _flat(text: str) -> str:
@@ -43,17 +40,10 @@ def _present(term: str, text: str) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="test2", choices=["test2", "test3", "test4", "test", "dev", "all"])
+    ap.add_argument("--split", default="test2", choices=[*HELD_OUT, "test", "dev", "all"])
     ap.add_argument("--show", action="store_true", help="print each failure")
     args = ap.parse_args()
-    if args.split == "test2":
-        rows = read_jsonl(TEST2)
-    elif args.split == "test3":
-        rows = read_jsonl(TEST3)
-    elif args.split == "test4":
-        rows = read_jsonl(TEST4)
-    else:
-        rows = [r for r in read_jsonl(DATA) if args.split == "all" or r["split"] == args.split]
+    rows = labelled_rows(DATA.parent, DATA.name, args.split)
     terms = removed = n_facts = kept = 0
     angry = angry_ok = abusive = abusive_hit = 0
     threats = threat_hit = calm_rows = calm_ok = 0

@@ -42,3 +42,14 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+HELD_OUT = ("test2", "test3", "test4")  # frozen hand-written sets, one file each (<folder>/<split>.jsonl)
+
+
+def labelled_rows(folder: Path, data_file: str, split: str) -> list[dict[str, Any]]:
+    """Rows of a labelled set: a held-out file (test2/test3/test4) whole, or the dev/test/all split of the
+    development file."""
+    if split in HELD_OUT:
+        return read_jsonl(folder / f"{split}.jsonl")
+    return [r for r in read_jsonl(folder / data_file) if split == "all" or r["split"] == split]

@@ -23,13 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import read_jsonl  # noqa: E402
+from benchmarks.common import HELD_OUT, labelled_rows  # noqa: E402
 from bot.privacy import Redactor  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "redaction" / "redaction.jsonl"
-TEST2 = ROOT / "benchmarks" / "data" / "redaction" / "test2.jsonl"
-TEST3 = ROOT / "benchmarks" / "data" / "redaction" / "test3.jsonl"
-TEST4 = ROOT / "benchmarks" / "data" / "redaction" / "test4.jsonl"
 GOALS = {"PHONE": 0.99, "EMAIL": 0.99, "ID": 0.99, "CARD": 0.99, "NAME": 0.85, "ADDRESS": 0.85}
 
 
@@ -39,17 +36,10 @@ def covered(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bo
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="test2", choices=["test2", "test3", "test4", "test", "dev", "all"])
+    ap.add_argument("--split", default="test2", choices=[*HELD_OUT, "test", "dev", "all"])
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
-    if args.split == "test2":
-        rows = read_jsonl(TEST2)
-    elif args.split == "test3":
-        rows = read_jsonl(TEST3)
-    elif args.split == "test4":
-        rows = read_jsonl(TEST4)
-    else:
-        rows = [r for r in read_jsonl(DATA) if args.split == "all" or r["split"] == args.split]
+    rows = labelled_rows(DATA.parent, DATA.name, args.split)
     redactor = Redactor()
     found, total = Counter(), Counter()
     look_texts = look_touched = stray = 0

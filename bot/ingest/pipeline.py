@@ -26,7 +26,7 @@ from bot.ingest.chunking import chunk_document, embedding_text
 from bot.ingest.documents import Chunk, Document, Skipped
 from bot.ingest.loaders import load_paths
 from bot.ingest.progress import Progress, kill_point
-from bot.retrieval.search import to_timestamp
+from bot.retrieval.filters import to_timestamp
 from bot.retrieval.store import VectorStore
 
 if TYPE_CHECKING:

@@ -11,67 +11,19 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from bot.messages import detect_language
 from bot.retrieval.bilingual import Translator, collapse_translations
+from bot.retrieval.filters import Filters
 from bot.retrieval.lexical import BM25Index, identifiers, tokenize
 from bot.retrieval.store import VectorStore
 from bot.tuning import Tuning
 
 log = logging.getLogger(__name__)
-
-
-def to_timestamp(value: str, end_of_day: bool = False) -> int | None:
-    """ISO date/datetime -> epoch seconds (UTC when no zone is given); None when unparseable."""
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if len(text) <= 10 and end_of_day:
-        dt = dt.replace(hour=23, minute=59, second=59)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return int(dt.timestamp())
-
-
-@dataclass(frozen=True)
-class Filters:
-    kinds: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    ts_from: int | None = None
-    ts_to: int | None = None
-
-    @classmethod
-    def build(
-        cls, kinds: Iterable[str] = (), sources: Iterable[str] = (), date_from: str = "", date_to: str = ""
-    ) -> "Filters":
-        kind_list = tuple("ticket" if k in ("tickets", "ticket") else k for k in kinds if k)
-        return cls(kind_list, tuple(s for s in sources if s), to_timestamp(date_from), to_timestamp(date_to, True))
-
-    def is_empty(self) -> bool:
-        return not self.kinds and not self.sources and self.ts_from is None and self.ts_to is None
-
-    def where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.kinds:
-            clauses.append({"kind": {"$in": list(self.kinds)}})
-        if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
-        if self.ts_from is not None:
-            clauses.append({"ts": {"$gte": self.ts_from}})
-        if self.ts_to is not None:
-            clauses.append({"ts": {"$lte": self.ts_to}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 @dataclass
@@ -130,6 +82,7 @@ class Retriever:
         # the last query vectors: a question searched again (the answerer after the eval, a retry, a
         # follow-up with the same text) is not embedded twice
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._translated: OrderedDict[tuple[str, str, int, int], list[tuple[str, list[str]]]] = OrderedDict()
 
     @classmethod
     def from_tuning(cls, store: VectorStore, index_dir: Path, tuning: Tuning, mode: str = "hybrid") -> "Retriever":
@@ -286,7 +239,7 @@ class Retriever:
             return {}
         lang = detect_language(query)
         other = "en" if lang == "zh" else "zh"
-        tokens = self.translator.to_other_language(query, lang, lambda t: t in lex.df)
+        tokens = list(dict.fromkeys(t for _term, found in self._translations(query, lang, lex) for t in found))
         if not tokens:
             return {}
         scores = np.where(self._language_mask(lex, other), lex.token_scores(tokens, filters), 0.0)
@@ -302,6 +255,23 @@ class Retriever:
             if doc_id not in out:
                 out[doc_id] = _hit(doc_id, lex.chunk_ids[i], "", meta, bm25=s)
         return out
+
+    def _translations(
+        self, query: str, lang: str, lex: BM25Index, translator: Translator | None = None
+    ) -> list[tuple[str, list[str]]]:
+        """The question's terms with their translations that the index holds, computed once per question and
+        index (the search's translated list and the answer check's cross coverage both need them)."""
+        key = (query, lang, id(lex), len(lex))
+        with self._lock:
+            cached = self._translated.get(key)
+        if cached is not None:
+            return cached
+        found = (translator or self.translator or Translator()).term_translations(query, lang, lambda t: t in lex.df)
+        with self._lock:
+            self._translated[key] = found
+            while len(self._translated) > 64:
+                self._translated.popitem(last=False)
+        return found
 
     def _language_mask(self, lex: BM25Index, lang: str) -> np.ndarray:
         """Which chunks of the lexical index are in `lang` (cached per index object and language)."""
@@ -439,7 +409,7 @@ class Retriever:
             return None
         translator = self.translator or Translator()
         lang = detect_language(query)
-        translated = dict(translator.term_translations(query, lang, lambda t: t in lex.df))
+        translated = dict(self._translations(query, lang, lex, translator))
         terms = translator.content_terms(query, lang)
         if not terms:
             return None

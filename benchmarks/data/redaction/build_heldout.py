@@ -9,41 +9,17 @@ Run: python benchmarks/data/redaction/build_heldout.py test3|test4
 
 from __future__ import annotations
 
-import sys
-
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
+from build_test2 import MARK, _id_check, _luhn_check, _value  # the check digits and mark-up of every set
+
 HERE = Path(__file__).resolve().parent
 SPLIT = sys.argv[1] if len(sys.argv) > 1 else "test3"
-MARK = re.compile(r"\[\[([A-Z]+)\|(.+?)\]\]", re.S)
-ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 RUN = re.compile(r"\d(?:[ -]?\d){12,18}[0-9Xx]?")
-
-
-def _id_check(body: str) -> str:
-    digits = [int(c) for c in body if c.isdigit()]
-    return "10X98765432"[sum(w * d for w, d in zip(ID_WEIGHTS, digits)) % 11]
-
-
-def _luhn_check(body: str) -> str:
-    digits = [int(c) for c in body if c.isdigit()]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def _value(type_: str, value: str) -> str:
-    if value.endswith("?"):
-        body = value[:-1]
-        return body + (_id_check(body) if type_ == "ID" else _luhn_check(body))
-    return value
 
 
 def _valid_id(s: str) -> bool:
