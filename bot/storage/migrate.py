@@ -9,6 +9,8 @@ that start together migrate one after the other.
 from __future__ import annotations
 
 import functools
+import logging
+import time
 from pathlib import Path
 
 from alembic import command
@@ -16,8 +18,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from bot.storage.engine import describe, guard, is_postgres, make_engine
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASE_REVISION = "0001"
@@ -62,17 +67,31 @@ def upgrade_engine(engine: Engine) -> str:
     lock taken at BEGIN; the later one then finds the schema at head.
     """
     with guard(describe(engine.url), "cannot migrate database"):
-        with engine.connect() as probe:  # the usual case, cheap: already at head
-            if current_revision(probe) == head_revision():
-                return head_revision()
-        with engine.connect() as conn, conn.execution_options(sqlite_begin="IMMEDIATE").begin():
-            if is_postgres(engine):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-            config = alembic_config(conn)
-            if current_revision(conn) is None and _has_legacy_tables(conn):
-                command.stamp(config, BASE_REVISION)
-            command.upgrade(config, "head")
-            return current_revision(conn) or ""
+        for attempt in range(1, 6):
+            try:
+                return _upgrade_once(engine)
+            except OperationalError as exc:
+                # SQLite can answer "database is locked" at once, without its busy wait, when replicas open a
+                # new file together (the switch to WAL, a stale read snapshot): the migration is retried
+                if is_postgres(engine) or "locked" not in str(exc) or attempt == 5:
+                    raise
+                log.info("state database busy while migrating, retrying (%d)", attempt)
+                time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _upgrade_once(engine: Engine) -> str:
+    with engine.connect() as probe:  # the usual case, cheap: already at head
+        if current_revision(probe) == head_revision():
+            return head_revision()
+    with engine.connect() as conn, conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+        if is_postgres(engine):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        config = alembic_config(conn)
+        if current_revision(conn) is None and _has_legacy_tables(conn):
+            command.stamp(config, BASE_REVISION)
+        command.upgrade(config, "head")
+        return current_revision(conn) or ""
 
 
 def _has_legacy_tables(conn: Connection) -> bool:
